@@ -1,0 +1,51 @@
+# The two commands: `make demo` runs a simulated building, `make test` runs every test.
+# Each target installs what it needs when it is missing, so both work on a fresh clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+SYSTEM_TOOLS := git
+NPM_STAMP := node_modules/.osmose-installed
+CLI := dist/cli/main.js
+SOURCES := $(shell find cli lib boards drivers builder image ota kernel-js userland -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
+
+.PHONY: help demo test check bench build system-tools clean
+
+help:
+	@echo "make demo    run a simulated building (creates it in demo-building/)"
+	@echo "make test    run every test"
+	@echo "make check   type-check, lint, and check layers and import cycles"
+	@echo "make bench   run the benchmarks"
+
+system-tools:
+	@missing=""; for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(CLI): $(NPM_STAMP) $(SOURCES) tsconfig.json tsconfig.build.json
+	npm run -s build
+	@touch $@
+
+build: $(CLI)
+
+demo: system-tools $(CLI)
+	./demo/run.sh
+
+test: system-tools $(CLI)
+	npx vitest run
+
+check: $(NPM_STAMP)
+	npm run -s typecheck
+	npm run -s lint
+	npm run -s depcheck
+
+bench: system-tools $(CLI)
+	node --import tsx bench/run.ts
+
+clean:
+	rm -rf dist node_modules test-output demo-building

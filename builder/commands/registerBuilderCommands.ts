@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../../lib/cli/CliContext.js';
+import { schemaCommand } from './schemaCommand.js';
+import { topologyCommand } from './topologyCommand.js';
+import { validateCommand } from './validateCommand.js';
+
+/** The commands the builder owns, in the order `osmose --help` lists them. */
+export function registerBuilderCommands(program: Command, cli: CliContext): void {
+  validateCommand(program, cli);
+  topologyCommand(program, cli);
+  schemaCommand(program, cli);
+}

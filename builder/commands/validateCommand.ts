@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { printJson, type CliContext } from '../../lib/cli/CliContext.js';
+import { findBuildingRoot } from '../model/findBuildingRoot.js';
+import { formatIssues } from '../validate/formatIssues.js';
+import { validateBuilding } from '../validate/validateBuilding.js';
+
+export function validateCommand(program: Command, cli: CliContext): void {
+  program
+    .command('validate')
+    .description('check building.yaml and its policies; report every problem with its line and a fix')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const root = findBuildingRoot(cli.cwd());
+      const result = await validateBuilding(root);
+      if (options.json === true) {
+        printJson(cli, result.ok ? { ok: true, root, summary: summarise(result.building.index, result.building), issues: [] } : { ok: false, root, issues: result.issues });
+      } else if (result.ok) {
+        const s = summarise(result.building.index, result.building);
+        cli.stdout(`building.yaml is valid: ${s.boards} boards and ${s.devices} devices in ${s.spaces} spaces, ${s.apps} apps, ${s.rules} policy rules\n`);
+      } else {
+        cli.stderr(`${formatIssues(result.issues)}\n${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} found\n`);
+      }
+      if (!result.ok) cli.setExitCode(1);
+    });
+}
+
+function summarise(
+  index: { spaces: readonly unknown[]; boards: readonly unknown[]; devices: readonly unknown[] },
+  building: { spec: { apps?: readonly unknown[] | undefined }; policies: { rules: readonly unknown[] } },
+): { spaces: number; boards: number; devices: number; apps: number; rules: number } {
+  return {
+    spaces: index.spaces.length,
+    boards: index.boards.length,
+    devices: index.devices.length,
+    apps: building.spec.apps?.length ?? 0,
+    rules: building.policies.rules.length,
+  };
+}
