@@ -33,10 +33,18 @@ $(CLI): $(NPM_STAMP) $(SOURCES) tsconfig.json tsconfig.build.json
 
 build: $(CLI)
 
-demo: system-tools $(CLI)
-	./demo/run.sh
+# The demo passphrase protects a throwaway building's root key; never use it for a real one.
+DEMO_DIR := demo-building
+OSMOSE := node dist/cli/main.js
 
-test: system-tools $(CLI)
+demo: system-tools $(CLI)
+	rm -rf $(DEMO_DIR)
+	OSMOSE_ROOT_PASSPHRASE=demo-only $(OSMOSE) init $(DEMO_DIR) --template coworking --name "Coworking space (demo)"
+	$(OSMOSE) -C $(DEMO_DIR) validate
+	$(OSMOSE) -C $(DEMO_DIR) topology
+	git -C $(DEMO_DIR) log --oneline
+
+test: system-tools $(CLI) check
 	npx vitest run
 
 check: $(NPM_STAMP)
@@ -48,4 +56,4 @@ bench: system-tools $(CLI)
 	node --import tsx bench/run.ts
 
 clean:
-	rm -rf dist node_modules test-output demo-building
+	rm -rf dist node_modules test-output $(DEMO_DIR)

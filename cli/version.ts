@@ -1,7 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-// Read once from the package manifest, which sits two levels above this file in both the
-// source tree (cli/) and the compiled one (dist/cli/).
-const manifestUrl = new URL(import.meta.url.includes('/dist/') ? '../../package.json' : '../package.json', import.meta.url);
+/** The nearest package.json above this file: the project's, from source or from dist/. */
+function manifestPath(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dirname(dir) !== dir; dir = dirname(dir)) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error('osmose cannot find its own package.json');
+}
 
-export const version: string = (JSON.parse(readFileSync(manifestUrl, 'utf8')) as { version: string }).version;
+export const version: string = (JSON.parse(readFileSync(manifestPath(), 'utf8')) as { version: string }).version;
