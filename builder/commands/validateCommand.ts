@@ -16,7 +16,7 @@ export function validateCommand(program: Command, cli: CliContext): void {
         printJson(cli, result.ok ? { ok: true, root, summary: summarise(result.building.index, result.building), issues: [] } : { ok: false, root, issues: result.issues });
       } else if (result.ok) {
         const s = summarise(result.building.index, result.building);
-        cli.stdout(`building.yaml is valid: ${s.boards} boards and ${s.devices} devices in ${s.spaces} spaces, ${s.apps} apps, ${s.rules} policy rules\n`);
+        cli.stdout(`building.yaml is valid: ${count(s.boards, 'board')} and ${count(s.devices, 'device')} in ${count(s.spaces, 'space')}, ${count(s.apps, 'app')}, ${count(s.rules, 'policy rule')}\n`);
       } else {
         cli.stderr(`${formatIssues(result.issues)}\n${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} found\n`);
       }
@@ -35,4 +35,8 @@ function summarise(
     apps: building.spec.apps?.length ?? 0,
     rules: building.policies.rules.length,
   };
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

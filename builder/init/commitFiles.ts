@@ -20,7 +20,14 @@ export async function commitFiles(
   author: Author,
   message: string,
 ): Promise<{ readonly commit: string; readonly branch: string }> {
-  await git.init({ fs, dir, defaultBranch });
+  const existing = await git.findRoot({ fs, filepath: dir }).then((root) => root === dir, () => false);
+  if (!existing) {
+    await git.init({ fs, dir, defaultBranch });
+    // isomorphic-git writes the settings of a case-insensitive file system without modes;
+    // a building repository lives on Linux, where both would hide real changes from git.
+    await git.setConfig({ fs, dir, path: 'core.ignorecase', value: false });
+    await git.setConfig({ fs, dir, path: 'core.filemode', value: true });
+  }
   await git.add({ fs, dir, filepath: [...paths] });
   const commit = await git.commit({ fs, dir, author: { name: author.name, email: author.email }, message });
   return { commit, branch: (await git.currentBranch({ fs, dir })) ?? defaultBranch };
