@@ -1,0 +1,6 @@
+import { benchValidate } from './validate.js';
+
+// Every benchmark, one after another, so they do not compete for the two cores.
+const benches: readonly (() => Promise<void>)[] = [benchValidate];
+
+for (const bench of benches) await bench();
