@@ -10,7 +10,7 @@ export interface Placement {
   readonly host: BoardNode | undefined;
 }
 
-/** The instances a selector makes, in document order. Unknown ids and kinds select nothing. */
+/** The instances a selector makes, in document order. Unknown ids and kinds, and an empty selector, select nothing. */
 export function placeApp(selector: Selector, index: BuildingIndex): Placement[] {
   let placements: Placement[];
   if (selector.ids !== undefined) {
@@ -21,8 +21,10 @@ export function placeApp(selector: Selector, index: BuildingIndex): Placement[] 
     });
   } else if (selector.kind !== undefined) {
     placements = index.spaces.filter((space) => space.kind === selector.kind).map((scope) => ({ scope, host: undefined }));
-  } else {
+  } else if (selector.has !== undefined) {
     placements = index.boards.map((board) => ({ scope: board.space, host: board }));
+  } else {
+    return []; // an empty selector places nothing (the schema refuses it)
   }
   const has = selector.has;
   if (has === undefined) return placements;

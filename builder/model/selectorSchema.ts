@@ -19,11 +19,14 @@ export const selectorSchema = z
     ids: z.array(idSchema).min(1).optional().meta({ description: 'These spaces or boards.' }),
     has: z.array(aliasSchema).min(1).optional().meta({ description: 'Every board that has all these device aliases.' }),
   })
+  // `message` is the fix; `params` give validation the issue's code and what is wrong.
   .refine((s) => s.kind !== undefined || s.ids !== undefined || s.has !== undefined, {
     message: 'give at least one of kind, ids or has',
+    params: { code: 'selector.empty', problem: 'selects nothing: it names none of kind, ids or has' },
   })
   .refine((s) => s.kind === undefined || s.ids === undefined, {
     message: 'use kind or ids, not both (has may narrow either)',
+    params: { code: 'selector.kind-and-ids', problem: 'names both kind and ids' },
   })
   .meta({ id: 'selector' });
 

@@ -1,9 +1,23 @@
 import { readFile, stat } from 'node:fs/promises';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
-import type { PathSegment, ValidationIssue } from './ValidationIssue.js';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLError,
+} from 'yaml';
+import { formatPath, type PathSegment, type ValidationIssue } from './ValidationIssue.js';
 
 /** Larger files are refused before they are read: a building description is never this big. */
 export const maxSourceBytes = 10 * 1024 * 1024;
+
+/** How many nodes aliases may expand to in all: more is a "billion laughs" file, not a building. */
+const maxAliasCount = 1000;
 
 /** A YAML file read and parsed, keeping what is needed to point at any node in it. */
 export interface SourceFile {
@@ -24,10 +38,12 @@ export type ReadResult = { readonly ok: true; readonly source: SourceFile } | { 
  * syntax error is reported, not just the first).
  */
 export async function readSourceFile(absolutePath: string, name: string): Promise<ReadResult> {
-  const fail = (code: string, message: string, hint: string, at?: { line: number; column: number }): ReadResult => ({
-    ok: false,
-    issues: [{ code, file: name, path: '', message, hint, ...(at ?? {}) }],
-  });
+  const fail = (code: string, message: string, hint: string, at?: { line: number; column: number }): ReadResult =>
+    refuse(name, code, message, hint, at);
+
+  const unreadable = (error: unknown): ReadResult =>
+    fail('file.unreadable', `${name} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      'check that the file exists and that you may read it');
 
   let size: number;
   try {
@@ -35,10 +51,12 @@ export async function readSourceFile(absolutePath: string, name: string): Promis
     if (!info.isFile()) return fail('file.not-a-file', `${name} is not a regular file`, `replace it with a YAML file`);
     size = info.size;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    // ENOTDIR: a folder on the way is a file (`policies: building.yaml/p.yaml`); just as missing.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
       return fail('file.missing', `${name} does not exist`, `create it, or fix the name that points to it`);
     }
-    throw error;
+    return unreadable(error);
   }
   if (size > maxSourceBytes) {
     return fail(
@@ -48,7 +66,12 @@ export async function readSourceFile(absolutePath: string, name: string): Promis
     );
   }
 
-  const bytes = await readFile(absolutePath);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(absolutePath);
+  } catch (error) {
+    return unreadable(error);
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -61,34 +84,170 @@ export async function readSourceFile(absolutePath: string, name: string): Promis
       { line: at.line, column: at.column },
     );
   }
-  if (text.startsWith('\uFEFF')) text = text.slice(1);
-  if (text.trim() === '' || /^(\s*#.*\n?)*\s*$/.test(text)) {
-    return fail('file.empty', `${name} is empty`, name === 'building.yaml'
+  return parseSourceText(text, name);
+}
+
+/**
+ * Parses YAML text read from the file `name` (relative to the building's root): everything
+ * readSourceFile checks once the bytes are text.
+ */
+export function parseSourceText(input: string, name: string): ReadResult {
+  const fail = (code: string, message: string, hint: string): ReadResult => refuse(name, code, message, hint);
+  const text = input.startsWith('\uFEFF') ? input.slice(1) : input;
+  const empty = (): ReadResult =>
+    fail('file.empty', `${name} is empty`, name === 'building.yaml'
       ? 'describe the building, or start from a template with `osmose init DIR --template coworking`'
       : 'write the content it should hold, or remove the reference to it');
-  }
+  // Line by line, not one regular expression: a pattern such as /^(\s*#.*\n?)*\s*$/ backtracks
+  // exponentially on a file that opens with a few dozen comment lines.
+  if (text.split('\n').every((line) => line.trim() === '' || line.trimStart().startsWith('#'))) return empty();
 
   const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
-  if (document.errors.length > 0) {
-    return {
-      ok: false,
-      issues: document.errors.map((error) => {
-        const pos = lines.linePos(error.pos[0]);
-        return {
-          code: error.code === 'DUPLICATE_KEY' ? 'yaml.duplicate-key' : 'yaml.syntax',
-          file: name,
-          line: pos.line,
-          column: pos.col,
-          path: '',
-          message: yamlMessage(error.code, error.message),
-          hint: yamlHint(error.code),
-        };
-      }),
-    };
+  // logLevel 'error': yaml would otherwise print its warnings (such as a list used as a key)
+  // on the process's stderr; whatever matters is reported as an issue instead.
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' });
+  if (document.errors.length > 0) return { ok: false, issues: syntaxIssues(document, lines, name) };
+  // Only markers and comments (`---`, `...`): there is no content.
+  const contents = document.contents;
+  if (contents === null || (isScalar(contents) && contents.value === null && contents.range[0] === contents.range[1])) return empty();
+
+  const aliasIssues = checkAliases(document, lines, name, text);
+  if (aliasIssues.length > 0) return { ok: false, issues: aliasIssues };
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount });
+  } catch (error) {
+    // After checkAliases, toJS throws only when aliases of aliases expand past the limit.
+    if (!(error instanceof ReferenceError)) throw error;
+    return fail('yaml.too-many-aliases', `${name} expands its aliases (*name) into too many nodes`,
+      'write the repeated parts out, or use fewer aliases of aliases');
   }
-  const data: unknown = document.toJS({ maxAliasCount: 1000 });
   return { ok: true, source: { name, text, document, lines, data } };
+}
+
+function refuse(name: string, code: string, message: string, hint: string, at?: { line: number; column: number }): ReadResult {
+  return { ok: false, issues: [{ code, file: name, path: '', message, hint, ...(at ?? {}) }] };
+}
+
+/** Every syntax error, each once, in reading order, pointing where the problem starts. */
+function syntaxIssues(document: Document.Parsed, lines: LineCounter, name: string): ValidationIssue[] {
+  const openings = unclosedOpenings(document);
+  const seen = new Set<string>();
+  const issues: ValidationIssue[] = [];
+  for (const error of document.errors) {
+    const offset = errorOffset(openings, error);
+    const pos = lines.linePos(offset);
+    const message = yamlMessage(error, document, offset);
+    const key = `${pos.line}:${pos.col}:${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const path = error.code === 'DUPLICATE_KEY' ? pathAtOffset(document, offset) : [];
+    issues.push({
+      code: yamlCode(error.code),
+      file: name,
+      line: pos.line,
+      column: pos.col,
+      path: formatPath(path),
+      message,
+      hint: yamlHint(error, name),
+    });
+  }
+  return issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+type Opening = 'quote' | 'sequence' | 'map';
+
+/**
+ * Where each quoted scalar and flow collection starts, by the offset where it ends. One pass
+ * over the tree, so a file with thousands of errors costs no more than one with a few.
+ */
+function unclosedOpenings(document: Document.Parsed): Map<string, number> {
+  const openings = new Map<string, number>();
+  const remember = (kind: Opening, range: readonly number[] | null | undefined): void => {
+    const [start, end] = [range?.[0], range?.[1]];
+    // Brackets pair from the inside out, so the unclosed one is the outermost that ends
+    // there: the first one visited.
+    if (start !== undefined && end !== undefined && !openings.has(`${kind}:${end}`)) openings.set(`${kind}:${end}`, start);
+  };
+  visit(document, {
+    Scalar(_key, node) {
+      if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') remember('quote', node.range);
+    },
+    Seq(_key, node) {
+      if (node.flow === true) remember('sequence', node.range);
+    },
+    Map(_key, node) {
+      if (node.flow === true) remember('map', node.range);
+    },
+  });
+  return openings;
+}
+
+/**
+ * yaml reports an unclosed quote or bracket where the file (or the collection) ends; point at
+ * the quote or bracket that opened it, which is where the fix goes.
+ */
+function errorOffset(openings: ReadonlyMap<string, number>, error: YAMLError): number {
+  const offset = error.pos[0];
+  const kind: Opening | undefined =
+    error.code === 'MISSING_CHAR' && /quote/i.test(error.message)
+      ? 'quote'
+      : error.code === 'BAD_INDENT'
+        ? (/^Flow (sequence|map)\b.*end with/.exec(error.message)?.[1] as Opening | undefined)
+        : undefined;
+  if (kind === undefined) return offset;
+  return openings.get(`${kind}:${offset}`) ?? openings.get(`${kind}:${offset - 1}`) ?? openings.get(`${kind}:${offset + 1}`) ?? offset;
+}
+
+/** The path of the key (or value) that starts at `offset`, as deep as it can be followed. */
+function pathAtOffset(document: Document.Parsed, offset: number): PathSegment[] {
+  const path: PathSegment[] = [];
+  let node: unknown = document.contents;
+  for (;;) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => contains(item.key, offset) || contains(item.value, offset));
+      if (pair === undefined || !isScalar(pair.key)) return path;
+      path.push(String(pair.key.value));
+      if (contains(pair.key, offset)) return path;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const index = node.items.findIndex((item) => contains(item, offset));
+      if (index < 0) return path;
+      path.push(index);
+      node = node.items[index];
+    } else {
+      return path;
+    }
+  }
+}
+
+function contains(node: unknown, offset: number): boolean {
+  const range = (node as Node | null | undefined)?.range;
+  return range !== undefined && range !== null && range[0] <= offset && offset < Math.max(range[1], range[0] + 1);
+}
+
+/**
+ * Aliases (`*name`) that point nowhere or into the node that holds them cannot become data:
+ * the first would throw, the second would make a tree that never ends.
+ */
+function checkAliases(document: Document.Parsed, lines: LineCounter, name: string, text: string): ValidationIssue[] {
+  if (!text.includes('*')) return [];
+  const issues: ValidationIssue[] = [];
+  visit(document, {
+    Alias(_key, alias, ancestors) {
+      const target = alias.resolve(document);
+      const problem =
+        target === undefined
+          ? { code: 'yaml.unknown-alias', message: `the alias *${alias.source} names no anchor &${alias.source} before it`, hint: `define &${alias.source} on the node to repeat, above this line, or write the value out` }
+          : ancestors.includes(target)
+            ? { code: 'yaml.circular-alias', message: `the alias *${alias.source} repeats a node that contains it, which would never end`, hint: `point *${alias.source} at a node outside this one, or write the value out` }
+            : undefined;
+      if (problem === undefined) return;
+      const pos = lines.linePos(alias.range?.[0] ?? 0);
+      issues.push({ ...problem, file: name, line: pos.line, column: pos.col, path: formatPath(pathAtOffset(document, alias.range?.[0] ?? 0)) });
+    },
+  });
+  return issues;
 }
 
 /** Where a node sits: the key's start for `at: 'key'`, else the value's start. */
@@ -105,7 +264,9 @@ export function locate(
       const pair: Pair | undefined = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
       if (pair === undefined) break;
       keyNode = isScalar(pair.key) ? pair.key : undefined;
-      node = (pair.value as Node | null) ?? keyNode;
+      // `key:` with nothing after it: point at the key, not at the end of its line.
+      const value = pair.value as Node | null;
+      node = value === null || (isScalar(value) && value.range !== undefined && value.range !== null && value.range[0] === value.range[1]) ? keyNode : value;
     } else if (isSeq(node) && typeof segment === 'number') {
       const item = node.items[segment] as Node | undefined;
       if (item === undefined) break;
@@ -161,17 +322,40 @@ function wellFormedLength(bytes: Uint8Array, at: number): number {
   return 0;
 }
 
-function yamlMessage(code: string, message: string): string {
-  const first = (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
-  if (code === 'DUPLICATE_KEY') return 'a key appears twice in the same mapping';
-  if (code === 'MULTIPLE_DOCS') return 'the file holds more than one YAML document';
+function yamlCode(code: string): string {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'yaml.duplicate-key';
+    case 'RESOURCE_EXHAUSTION':
+      return 'yaml.too-deep';
+    default:
+      return 'yaml.syntax';
+  }
+}
+
+function yamlMessage(error: YAMLError, document: Document.Parsed, offset: number): string {
+  const first = (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '');
+  if (error.code === 'DUPLICATE_KEY') {
+    const path = pathAtOffset(document, offset);
+    const key = path.at(-1);
+    const parent = path.slice(0, -1);
+    if (key === undefined) return 'a key appears twice in the same mapping';
+    return `key "${String(key)}" appears twice in ${parent.length === 0 ? 'the top level' : formatPath(parent)}`;
+  }
+  if (error.code === 'MULTIPLE_DOCS') return 'the file holds more than one YAML document';
+  if (error.code === 'RESOURCE_EXHAUSTION') return 'the file nests lists and mappings deeper than osmose can read';
   return `YAML does not parse: ${first}`;
 }
 
-function yamlHint(code: string): string {
-  switch (code) {
+function yamlHint(error: YAMLError, name: string): string {
+  if (error.code === 'MISSING_CHAR' && /quote/i.test(error.message)) return 'close the quote that opens here, on the same value';
+  const bracket = /^Flow (?:sequence|map)\b.*end with a ([\]}])/.exec(error.message)?.[1];
+  if (error.code === 'BAD_INDENT' && bracket !== undefined) return `close the bracket that opens here with ${bracket}, or indent the lines inside it further`;
+  switch (error.code) {
     case 'DUPLICATE_KEY':
       return 'keep one of the two entries (a later one would silently win in other tools)';
+    case 'RESOURCE_EXHAUSTION':
+      return 'a building needs a few dozen levels at most; check that every bracket is closed';
     case 'TAB_AS_INDENT':
       return 'indent with spaces, not tabs';
     case 'BAD_INDENT':
@@ -179,7 +363,7 @@ function yamlHint(code: string): string {
     case 'UNEXPECTED_TOKEN':
       return 'check the indentation and the brackets or quotes on this line and the one before';
     case 'MULTIPLE_DOCS':
-      return 'remove the `---` separator: building.yaml holds one document';
+      return `remove the \`---\` separator: ${name} holds one document`;
     default:
       return 'fix the YAML syntax at this position';
   }

@@ -8,11 +8,19 @@ type AnySchema = z.core.$ZodType;
  * Used to list allowed keys and to describe a missing field; undefined when unknown.
  */
 export function schemaAt(root: AnySchema, path: readonly PropertyKey[], value: unknown): AnySchema | undefined {
+  return layersAt(root, path, value).at(-1);
+}
+
+/**
+ * The schema at `path` with every wrapper around it, outermost first: a description given
+ * with `.optional().meta(…)` sits on the wrapper, not on what it wraps.
+ */
+export function layersAt(root: AnySchema, path: readonly PropertyKey[], value: unknown): AnySchema[] {
   let schema: AnySchema | undefined = root;
   let current: unknown = value;
   for (const segment of path) {
-    schema = unwrap(schema, current);
-    if (schema === undefined) return undefined;
+    schema = unwrap(schema, current).at(-1);
+    if (schema === undefined) return [];
     const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
     if (def.type === 'object') {
       schema = (def['shape'] as Record<string, AnySchema>)[String(segment)];
@@ -21,7 +29,7 @@ export function schemaAt(root: AnySchema, path: readonly PropertyKey[], value: u
     } else if (def.type === 'record') {
       schema = def['valueType'] as AnySchema;
     } else {
-      return undefined;
+      return [];
     }
     current = isRecord(current) || Array.isArray(current) ? (current as Record<PropertyKey, unknown>)[segment as string] : undefined;
   }
@@ -36,9 +44,12 @@ export function allowedKeys(root: AnySchema, path: readonly PropertyKey[], value
   return def.type === 'object' && def.shape !== undefined ? Object.keys(def.shape) : [];
 }
 
-function unwrap(schema: AnySchema | undefined, value: unknown): AnySchema | undefined {
+/** `schema` and what it wraps, down to an object, array, record or leaf ([] when undefined). */
+function unwrap(schema: AnySchema | undefined, value: unknown): AnySchema[] {
+  const layers: AnySchema[] = [];
   let current = schema;
   for (let guard = 0; current !== undefined && guard < 32; guard++) {
+    layers.push(current);
     const def = current._zod.def as unknown as Record<string, unknown> & { type: string };
     switch (def.type) {
       case 'optional':
@@ -57,19 +68,22 @@ function unwrap(schema: AnySchema | undefined, value: unknown): AnySchema | unde
       case 'union': {
         const options = def['options'] as AnySchema[];
         const discriminator = def['discriminator'] as string | undefined;
-        current = pickOption(options, discriminator, value);
-        if (current === undefined) return undefined;
+        // No option fits (a device that is not a mapping): the union itself is the answer.
+        const option = pickOption(options, discriminator, value);
+        if (option === undefined) return layers;
+        current = option;
         break;
       }
       default:
-        return current;
+        return layers;
     }
   }
-  return current;
+  return layers;
 }
 
 function pickOption(options: AnySchema[], discriminator: string | undefined, value: unknown): AnySchema | undefined {
-  if (discriminator !== undefined && isRecord(value)) {
+  if (discriminator !== undefined) {
+    if (!isRecord(value)) return undefined;
     const wanted = value[discriminator];
     return options.find((option) => {
       const shape = (option._zod.def as unknown as { shape?: Record<string, AnySchema> }).shape;

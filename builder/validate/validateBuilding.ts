@@ -43,7 +43,7 @@ const buildingShapeSchema = buildingSchema.extend({ policies: z.unknown().option
  */
 export async function validateBuilding(root: string): Promise<ValidationResult> {
   const read = await readSourceFile(join(root, buildingFileName), buildingFileName);
-  if (!read.ok) return { ok: false, issues: read.issues };
+  if (!read.ok) return { ok: false, issues: sortIssues(read.issues) };
   const building = read.source;
 
   const issues: ValidationIssue[] = [];

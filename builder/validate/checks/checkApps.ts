@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { didYouMean } from '../../../lib/didYouMean.js';
 import { list, record, text, texts } from '../../model/indexBuilding.js';
 import { bindNeed, placeApp, type Placement } from '../../model/placeApp.js';
+import { selectorSchema } from '../../model/selectorSchema.js';
 import type { ValidationIssue } from '../ValidationIssue.js';
 import { issueAt, listSome, type CheckContext } from './CheckContext.js';
 import { checkSelector, readSelector } from './checkSelector.js';
@@ -24,7 +25,9 @@ export async function checkApps(ctx: CheckContext): Promise<ValidationIssue[]> {
     const selector = readSelector(app['place']);
     const selectorIssues = checkSelector(selector, ctx.index, ctx.building, ['apps', i, 'place']);
     issues.push(...selectorIssues);
-    if (selectorIssues.length > 0) continue;
+    // A selector the node checks refused (empty, kind with ids, not a mapping) places nothing
+    // meaningful: saying the app is placed nowhere, or binding its needs, would only add noise.
+    if (selectorIssues.length > 0 || !selectorSchema.safeParse(app['place']).success) continue;
 
     const placements = placeApp(selector, ctx.index);
     if (placements.length === 0) {
@@ -87,7 +90,9 @@ export async function checkApps(ctx: CheckContext): Promise<ValidationIssue[]> {
 async function checkSource(ctx: CheckContext, name: string, source: string, i: number): Promise<ValidationIssue[]> {
   if (source === '') return [];
   const folder = resolve(ctx.root, source);
-  const escapes = isAbsolute(source) || relative(ctx.root, folder).startsWith('..');
+  const rel = relative(ctx.root, folder);
+  // `..foo` is a folder inside the repository; only `..` itself or `../…` leave it.
+  const escapes = isAbsolute(source) || rel === '..' || rel.startsWith(`..${sep}`);
   if (escapes) {
     return [
       issueAt(ctx.building, ['apps', i, 'source'], {

@@ -1,4 +1,4 @@
-import { list, text } from '../../model/indexBuilding.js';
+import { list, record, text } from '../../model/indexBuilding.js';
 import { locate } from '../SourceFile.js';
 import type { ValidationIssue } from '../ValidationIssue.js';
 import { issueAt, where, type CheckContext } from './CheckContext.js';
@@ -21,14 +21,14 @@ export function checkIds(ctx: CheckContext): ValidationIssue[] {
     issues.push(
       issueAt(ctx.building, [...node.path, 'id'], {
         code: 'id.duplicate',
-        message: `id "${node.id}" is already used by ${first.what} at ${where(ctx.building, first.path)}`,
+        message: `id "${node.id}" is already used by ${first.what} at ${where(ctx.building, [...first.path, 'id'])}`,
         hint: 'ids must be unique across the building (spaces and boards alike); rename one of them',
       }),
     );
   }
 
   const apps = new Map<string, number>();
-  for (const [app, i] of list((ctx.building.data as Record<string, unknown>)['apps'])) {
+  for (const [app, i] of list(record(ctx.building.data)['apps'])) {
     const name = text(app['name']);
     if (name === '') continue;
     const first = apps.get(name);
@@ -37,7 +37,7 @@ export function checkIds(ctx: CheckContext): ValidationIssue[] {
       issues.push(
         issueAt(ctx.building, ['apps', i, 'name'], {
           code: 'app.duplicate',
-          message: `app "${name}" is declared twice (first at ${where(ctx.building, ['apps', first])})`,
+          message: `app "${name}" is declared twice (first at ${where(ctx.building, ['apps', first, 'name'])})`,
           hint: 'give each app its own name, or merge the two entries',
         }),
       );

@@ -44,7 +44,9 @@ export function checkSelector(
         issueAt(source, [...path, 'kind'], {
           code: 'place.unknown-kind',
           message: `no space is of kind "${selector.kind}"`,
-          hint: `${guess === undefined ? '' : `did you mean "${guess}"? `}kinds in this building: ${listSome(kinds, 10)}`,
+          hint: kinds.length === 0
+            ? 'the building has no spaces with a kind yet; add them under spaces'
+            : `${guess === undefined ? '' : `did you mean "${guess}"? `}kinds in this building: ${listSome(kinds, 10)}`,
         }),
       );
     }
