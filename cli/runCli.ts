@@ -6,8 +6,11 @@ import type { CliContext, RegisterCommands } from '../lib/cli/CliContext.js';
 import { InputError, isOsmoseError } from '../lib/OsmoseError.js';
 import { version } from './version.js';
 
-/** Exit statuses: the command worked, its input was refused, or it was called wrongly. */
-export const exitCodes = { ok: 0, refused: 1, usage: 2 } as const;
+/**
+ * Exit statuses: the command worked, its input was refused, it was called wrongly, or osmose
+ * itself failed (70, EX_SOFTWARE in sysexits.h), so scripts can tell a bug from bad input.
+ */
+export const exitCodes = { ok: 0, refused: 1, usage: 2, internal: 70 } as const;
 
 export interface CliIo {
   readonly cwd: string;
@@ -18,13 +21,13 @@ export interface CliIo {
 }
 
 /** The layers that own commands, top to bottom. */
-const layers: readonly RegisterCommands[] = [registerBuilderCommands];
+export const commandLayers: readonly RegisterCommands[] = [registerBuilderCommands];
 
 /**
  * Runs one osmose command line and returns its exit status. Refused input prints its reasons
  * (and never a stack trace); an internal error says it is one.
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo, layers: readonly RegisterCommands[] = commandLayers): Promise<number> {
   let directory = io.cwd;
   let exitCode: number = exitCodes.ok;
   const cli: CliContext = {
@@ -41,13 +44,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const program = new Command('osmose')
     .description('osmose: one signed WebAssembly unikernel per board, built from one description of the building')
     .version(version, '-V, --version')
-    .option('-C <dir>', 'run as if osmose was started in <dir> (like git -C)')
+    .option('-C <dir>', 'run as if osmose was started in <dir>; repeated, each is relative to the one before (like git -C)', collect, [])
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()
     .hook('preAction', (thisCommand) => {
-      const dir = thisCommand.opts<{ C?: string }>().C;
-      if (dir !== undefined) directory = enterDirectory(io.cwd, dir);
+      for (const dir of thisCommand.opts<{ C: string[] }>().C) directory = enterDirectory(directory, dir);
     });
   for (const register of layers) register(program, cli);
   // `osmose` alone prints help and exits as a usage error, like git.
@@ -80,7 +82,11 @@ function report(error: unknown, cli: CliContext, json: boolean): number {
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   cli.stderr(`osmose: internal error (a bug in osmose, not in your input; please report it):\n${detail}\n`);
-  return exitCodes.refused;
+  return exitCodes.internal;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function enterDirectory(from: string, dir: string): string {

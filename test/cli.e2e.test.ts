@@ -182,11 +182,22 @@ describe('osmose topology', () => {
     expect(room?.boards[1]?.devices['screen']?.driver).toBe('display');
   });
 
-  it('exits 1 on an invalid building, without a stack trace', async () => {
+  it('exits 1 on an invalid building, listing its problems, without a stack trace', async () => {
     const run = await osmose(['-C', mixed, 'topology']);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^building\.yaml:\d+:\d+: error: /m);
+    expect(run.stderr).toMatch(/osmose: building\.yaml has \d+ problems/);
     expectNoStackTrace(run);
+  });
+
+  it('carries the problems in the JSON error under --json', async () => {
+    const run = await osmose(['-C', mixed, 'topology', '--json']);
+    expect(run.code).toBe(1);
+    const out = JSON.parse(run.stdout) as { ok: boolean; error: { code: string; data: { issues: { line: number }[] } } };
+    expect(out.ok).toBe(false);
+    expect(out.error.code).toBe('building.invalid');
+    expect(out.error.data.issues.length).toBeGreaterThan(1);
   });
 });
 

@@ -14,7 +14,7 @@ export interface Placement {
 export function placeApp(selector: Selector, index: BuildingIndex): Placement[] {
   let placements: Placement[];
   if (selector.ids !== undefined) {
-    placements = selector.ids.flatMap((id): Placement[] => {
+    placements = [...new Set(selector.ids)].flatMap((id): Placement[] => {
       const node = index.byId.get(id);
       if (node === undefined) return [];
       return isBoardNode(node) ? [{ scope: node.space, host: node }] : [{ scope: node, host: undefined }];
