@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectIssue } from '../../test/fixtures/expectIssue.js';
 import { removeTempBuildings, tempBuilding, yaml } from '../../test/fixtures/tempBuilding.js';
-import { locate, maxSourceBytes, parseSourceText, readSourceFile, type ReadResult, type SourceFile } from './SourceFile.js';
+import { locate } from './locate.js';
+import { maxSourceBytes, parseSourceText, readSourceFile, type ReadResult, type SourceFile } from './SourceFile.js';
 import type { ValidationIssue } from './ValidationIssue.js';
 
 afterEach(removeTempBuildings);

@@ -1,6 +1,3 @@
-export type { PathSegment } from '../model/formatPath.js';
-export { formatPath } from '../model/formatPath.js';
-
 /** One problem found in the building's description, located in its file. */
 export interface ValidationIssue {
   /** Stable identifier of the rule that failed, such as `pin.duplicate`. */

@@ -2,8 +2,10 @@ import * as z from 'zod';
 import { alwaysGranted } from '../../lib/capabilities.js';
 import { didYouMean } from '../../lib/didYouMean.js';
 import { allowedKeys, layersAt } from './schemaAt.js';
-import { locate, type SourceFile } from './SourceFile.js';
-import { formatPath, type PathSegment, type ValidationIssue } from './ValidationIssue.js';
+import { locate } from './locate.js';
+import type { SourceFile } from './SourceFile.js';
+import { formatPath, type PathSegment } from '../model/formatPath.js';
+import type { ValidationIssue } from './ValidationIssue.js';
 
 /**
  * Pass one: checks each node of `source` (from `prefix` down) against `schema` and turns

@@ -1,7 +1,8 @@
 import type { BuildingIndex } from '../../model/indexBuilding.js';
 import type { PathSegment } from '../../model/formatPath.js';
 import { formatPath } from '../../model/formatPath.js';
-import { locate, type SourceFile } from '../SourceFile.js';
+import { locate } from '../locate.js';
+import type { SourceFile } from '../SourceFile.js';
 import type { ValidationIssue } from '../ValidationIssue.js';
 
 /** What the whole-building checks see: the raw trees, their files, and the index. */

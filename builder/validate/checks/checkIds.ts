@@ -1,5 +1,5 @@
 import { list, record, text } from '../../model/indexBuilding.js';
-import { locate } from '../SourceFile.js';
+import { locate } from '../locate.js';
 import type { ValidationIssue } from '../ValidationIssue.js';
 import { issueAt, where, type CheckContext } from './CheckContext.js';
 
