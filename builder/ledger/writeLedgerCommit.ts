@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import git, { type TreeEntry } from 'isomorphic-git';
+import { gitBlobId } from './gitBlobId.js';
+import { ledgerRef } from './ledgerRef.js';
+import { readLedgerTree } from './readLedgerTree.js';
+
+export interface LedgerCommitInput {
+  /** The building repository. */
+  readonly root: string;
+  /** Every file of the new ledger state, by `/`-separated path. */
+  readonly files: ReadonlyMap<string, Uint8Array>;
+  readonly message: string;
+  readonly author: { readonly name: string; readonly email: string };
+  /** Seconds since the epoch; the commit's time. */
+  readonly timestamp: number;
+}
+
+export interface LedgerCommitResult {
+  /** The ledger's head after the call. */
+  readonly commit: string;
+  /** False when the state equals the head's: nothing was written. */
+  readonly created: boolean;
+  /** Paths whose content differs from the previous head's (added, changed or removed). */
+  readonly changedPaths: readonly string[];
+}
+
+/**
+ * Records a new ledger state as one commit on the ledger ref. Only blobs the previous head
+ * lacks are written (a thousand boards running one app store one wasm blob, and an unchanged
+ * board costs nothing). The ref moves last, after every object is written, so a failure at
+ * any point leaves the ledger as it was. A state equal to the head's makes no commit.
+ */
+export async function writeLedgerCommit(input: LedgerCommitInput): Promise<LedgerCommitResult> {
+  const dir = input.root;
+  const previous = await readLedgerTree(dir);
+  const ids = new Map<string, string>();
+  const known = new Set(previous?.files.values());
+  for (const [path, bytes] of input.files) {
+    const oid = gitBlobId(bytes);
+    ids.set(path, oid);
+    if (!known.has(oid)) {
+      await git.writeBlob({ fs, dir, blob: bytes });
+      known.add(oid);
+    }
+  }
+
+  const changedPaths = [...new Set([...ids.keys(), ...(previous?.files.keys() ?? [])])]
+    .filter((path) => ids.get(path) !== previous?.files.get(path))
+    .sort();
+  if (previous !== undefined && changedPaths.length === 0) return { commit: previous.commit, created: false, changedPaths };
+
+  const tree = await writeTrees(dir, ids);
+  const person = { name: input.author.name, email: input.author.email, timestamp: input.timestamp, timezoneOffset: 0 };
+  const commit = await git.writeCommit({
+    fs,
+    dir,
+    commit: { tree, parent: previous === undefined ? [] : [previous.commit], author: person, committer: person, message: input.message },
+  });
+  await git.writeRef({ fs, dir, ref: ledgerRef, value: commit, force: true });
+  return { commit, created: true, changedPaths };
+}
+
+/** Writes the trees for `files` (path → blob id), deepest first; returns the root tree's id. */
+async function writeTrees(dir: string, files: ReadonlyMap<string, string>): Promise<string> {
+  const children = new Map<string, Map<string, TreeEntry>>();
+  const folder = (path: string): Map<string, TreeEntry> => {
+    let entries = children.get(path);
+    if (entries === undefined) {
+      entries = new Map();
+      children.set(path, entries);
+    }
+    return entries;
+  };
+  for (const [path, oid] of files) {
+    const parts = path.split('/');
+    if (parts.some((part) => part === '' || part === '.' || part === '..')) throw new Error(`ledger path ${JSON.stringify(path)} is not a clean relative path`);
+    const name = parts.pop() as string;
+    folder(parts.join('/')).set(name, { mode: '100644', path: name, oid, type: 'blob' });
+    for (let depth = parts.length; depth > 0; depth--) folder(parts.slice(0, depth - 1).join('/'));
+  }
+  for (const path of children.keys()) {
+    if (files.has(path)) throw new Error(`ledger path ${JSON.stringify(path)} is both a file and a folder`);
+  }
+  const byDepth = [...children.keys()].sort((a, b) => depthOf(b) - depthOf(a));
+  for (const path of byDepth) {
+    if (path === '') continue;
+    const oid = await git.writeTree({ fs, dir, tree: sorted(folder(path)) });
+    const parts = path.split('/');
+    const name = parts.pop() as string;
+    folder(parts.join('/')).set(name, { mode: '040000', path: name, oid, type: 'tree' });
+  }
+  return git.writeTree({ fs, dir, tree: sorted(folder('')) });
+}
+
+function depthOf(path: string): number {
+  return path === '' ? 0 : path.split('/').length;
+}
+
+/** Git orders tree entries by name, with a folder compared as if its name ended in `/`. */
+function sorted(entries: Map<string, TreeEntry>): TreeEntry[] {
+  const key = (entry: TreeEntry): string => (entry.type === 'tree' ? `${entry.path}/` : entry.path);
+  return [...entries.values()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
