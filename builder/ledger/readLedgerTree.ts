@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import git from 'isomorphic-git';
 import { ledgerRef } from './ledgerRef.js';
+import { treeFiles } from './treeFiles.js';
 
 export interface LedgerTree {
   readonly commit: string;
@@ -12,18 +13,7 @@ export interface LedgerTree {
 export async function readLedgerTree(root: string, commit?: string): Promise<LedgerTree | undefined> {
   const oid = commit ?? (await headOf(root));
   if (oid === undefined) return undefined;
-  const files = new Map<string, string>();
-  const walk = async (tree: string, prefix: string): Promise<void> => {
-    const { tree: entries } = await git.readTree({ fs, dir: root, oid: tree });
-    for (const entry of entries) {
-      const path = prefix === '' ? entry.path : `${prefix}/${entry.path}`;
-      if (entry.type === 'tree') await walk(entry.oid, path);
-      else files.set(path, entry.oid);
-    }
-  };
-  const { commit: parsed } = await git.readCommit({ fs, dir: root, oid });
-  await walk(parsed.tree, '');
-  return { commit: oid, files };
+  return { commit: oid, files: await treeFiles(root, oid) };
 }
 
 async function headOf(root: string): Promise<string | undefined> {
