@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../lib/cli/CliContext.js';
 import { initCommand } from './initCommand.js';
+import { planCommand } from './planCommand.js';
 import { schemaCommand } from './schemaCommand.js';
 import { topologyCommand } from './topologyCommand.js';
 import { validateCommand } from './validateCommand.js';
@@ -10,5 +11,6 @@ export function registerBuilderCommands(program: Command, cli: CliContext): void
   initCommand(program, cli);
   validateCommand(program, cli);
   topologyCommand(program, cli);
+  planCommand(program, cli);
   schemaCommand(program, cli);
 }

@@ -1,0 +1,190 @@
+import { grantableCapabilities, type GrantableCapability } from '../../lib/capabilities.js';
+import { InputError, OsmoseError } from '../../lib/OsmoseError.js';
+import { driverSpecsByName } from '../../drivers/driverSpecs.js';
+import type { AppInput } from '../model/buildingSchema.js';
+import type { BoardNode, DeviceNode } from '../model/indexBuilding.js';
+import { bindNeed, placeApp, type Placement } from '../model/placeApp.js';
+import type { Building } from '../validate/validateBuilding.js';
+import {
+  buildPlanVersion,
+  type BuildPlan,
+  type PlannedApp,
+  type PlannedBinding,
+  type PlannedBoard,
+  type PlannedCircuit,
+  type PlannedDevice,
+  type PlannedFragment,
+} from './BuildPlan.js';
+import { circuitShape } from './circuitShape.js';
+import { grantCapabilities } from './grantCapabilities.js';
+import { runningBoard } from './runningBoard.js';
+import { selectorMatcher } from './selectorMatcher.js';
+import { spacePath } from './spacePath.js';
+
+/**
+ * Plans a validated building: every app placed as its `place` says, one fragment per
+ * placement, each need bound to one device, each fragment put on a board (see
+ * runningBoard), granted what the policy rules that apply to it allow (see
+ * grantCapabilities), and a circuit for every need bound to a device on another board.
+ *
+ * Pure and deterministic: the same building gives the same plan, byte for byte once
+ * serialised. Lists follow building.yaml's lists (spaces, boards, apps, needs, rules);
+ * mappings (devices, settings) are sorted, so reordering keys in building.yaml changes
+ * nothing. A policy rule applies to a fragment when its `app` is the app's name or `*` and its
+ * `where`, if any, selects the board the fragment runs on (see selectorMatcher).
+ *
+ * A board that one app's `place` selects twice (a board and its space both named alongside
+ * `has`, or nested spaces) runs one instance of the app, the first placement's.
+ *
+ * Throws an InputError (`plan.no-board`) when an instance would run in a space that holds no
+ * board, and an OsmoseError when the building has a problem validation should have refused.
+ */
+export function planBuilding(building: Building): BuildPlan {
+  const { index, policies, spec } = building;
+  const context: PlanContext = {
+    building,
+    order: new Map<BoardNode, number>(index.boards.map((board, i) => [board, i])),
+    matchers: policies.rules.map((rule) => (rule.where === undefined ? undefined : selectorMatcher(rule.where, index))),
+  };
+
+  const apps: PlannedApp[] = [];
+  const fragments: PlannedFragment[] = [];
+  const circuits: PlannedCircuit[] = [];
+  for (const app of spec.apps ?? []) {
+    const instances: string[] = [];
+    for (const placement of placeApp(app.place, index)) {
+      const instance = `${app.name}@${(placement.host ?? placement.scope).id}`;
+      if (instances.includes(instance)) continue;
+      const planned = planFragment(context, app, placement, instance);
+      fragments.push(planned.fragment);
+      circuits.push(...planned.circuits);
+      instances.push(instance);
+    }
+    apps.push({ name: app.name, source: app.source, needs: [...(app.needs ?? [])], instances });
+  }
+
+  const runs = groupBy(fragments, (fragment) => [fragment.board], (fragment) => fragment.instance);
+  const ends = groupBy(circuits, (circuit) => [circuit.app.board, circuit.device.board], (circuit) => circuit.id);
+  const boards = index.boards.map((board): PlannedBoard => ({
+    id: board.id,
+    type: board.type,
+    space: spacePath(board.space),
+    devices: Object.fromEntries(
+      [...board.devices].sort((a, b) => compare(a.alias, b.alias)).map((device): [string, PlannedDevice] => [device.alias, plannedDevice(device)]),
+    ),
+    fragments: runs.get(board.id) ?? [],
+    circuits: ends.get(board.id) ?? [],
+  }));
+
+  return {
+    version: buildPlanVersion,
+    building: { id: spec.building.id, name: spec.building.name },
+    // The type allows undefined (Required<> keeps an optional's explicit undefined); validation fills it in.
+    policies: { file: building.policiesFile, default: policies.default ?? 'deny' },
+    apps,
+    boards,
+    fragments,
+    circuits,
+  };
+}
+
+interface PlanContext {
+  readonly building: Building;
+  /** Each board's position in building.yaml. */
+  readonly order: ReadonlyMap<BoardNode, number>;
+  /** Per policy rule, whether its `where` selects a board; undefined when it has none. */
+  readonly matchers: readonly (((board: BoardNode) => boolean) | undefined)[];
+}
+
+/** One instance: its board, bindings, grants, and a circuit per need bound on another board. */
+function planFragment(
+  context: PlanContext,
+  app: AppInput,
+  placement: Placement,
+  instance: string,
+): { fragment: PlannedFragment; circuits: PlannedCircuit[] } {
+  const { policies } = context.building;
+  const needs = [...new Set(app.needs ?? [])];
+  const devices = needs.map((alias) => boundDevice(alias, placement, instance));
+  const runner = runningBoard(placement, devices, context.order);
+  if (runner === undefined) {
+    throw new InputError('plan.no-board', `app "${app.name}" is placed in ${placement.scope.id}, which holds no board to run it`, {
+      hint: `add a board to ${placement.scope.id}, or narrow the app's place to spaces that have boards`,
+      data: { app: app.name, space: placement.scope.id },
+    });
+  }
+  const { board, runsOn } = runner;
+
+  const bindings: Record<string, PlannedBinding> = {};
+  const circuits: PlannedCircuit[] = [];
+  const requires = new Set<GrantableCapability>();
+  needs.forEach((alias, n) => {
+    const device = devices[n] as DeviceNode;
+    const capability = driverSpecsByName.get(device.driver)?.capability;
+    if (capability !== undefined) requires.add(capability);
+    const end = { board: device.board.id, device: device.alias, driver: device.driver };
+    if (device.board === board) {
+      bindings[alias] = { ...end, local: true };
+      return;
+    }
+    const id = `${instance}/${alias}`;
+    requires.add('channel');
+    bindings[alias] = { ...end, local: false, circuit: id };
+    circuits.push({ id, ...circuitShape(device.driver), app: { board: board.id, instance, need: alias }, device: end });
+  });
+
+  const rules = policies.rules.flatMap((rule, r) =>
+    (rule.app === app.name || rule.app === '*') && (context.matchers[r]?.(board) ?? true) ? [r] : [],
+  );
+  const granted = grantCapabilities(policies, rules);
+  const required = grantableCapabilities.filter((capability) => requires.has(capability));
+  const fragment: PlannedFragment = {
+    instance,
+    app: app.name,
+    board: board.id,
+    runsOn,
+    scope: spacePath(placement.scope),
+    bindings,
+    grants: granted.grants,
+    rules,
+    requires: required,
+    ungranted: required.filter((capability) => granted.grants[capability] === undefined),
+    retain: granted.retain,
+    disclose: granted.disclose,
+  };
+  return { fragment, circuits };
+}
+
+function boundDevice(alias: string, placement: Placement, instance: string): DeviceNode {
+  const binding = bindNeed(alias, placement);
+  if (binding.kind === 'bound') return binding.device;
+  // Validation refuses unbound and ambiguous needs (needs.unbound, needs.ambiguous).
+  throw new OsmoseError('plan.unbound-need', `${instance} needs "${alias}", which is ${binding.kind} in ${placement.scope.id}; validation should have refused this`, {
+    data: { instance, alias, binding: binding.kind },
+  });
+}
+
+/** `id(item)` of each item under each of its keys, in the items' order. */
+function groupBy<T>(items: readonly T[], keys: (item: T) => readonly string[], id: (item: T) => string): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const item of items) {
+    for (const key of keys(item)) {
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [id(item)]);
+      else group.push(id(item));
+    }
+  }
+  return groups;
+}
+
+function plannedDevice(device: DeviceNode): PlannedDevice {
+  const settings = Object.entries(device.settings)
+    .filter(([key]) => key !== 'driver')
+    .sort(([a], [b]) => compare(a, b));
+  return { driver: device.driver, settings: Object.fromEntries(settings) };
+}
+
+/** Code-unit order: the same on every machine, whatever its locale. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
