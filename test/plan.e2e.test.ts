@@ -225,7 +225,7 @@ describe('refusals', () => {
     expect(out.error.data.issues.map((issue) => issue.code)).toEqual(['needs.unbound']);
   });
 
-  it('refuses an app placed in a space with no board (plan.no-board)', async () => {
+  it('refuses an app placed in a space with no board (validation: place.no-board)', async () => {
     const root = await fromTemplate('coworking');
     await editBuilding(root, (doc) => {
       doc.addIn(['spaces'], { id: 'roof', kind: 'roof' });
@@ -233,11 +233,13 @@ describe('refusals', () => {
     });
     const run = await osmose(['-C', root, 'plan', '--json']);
     expect(run.code).toBe(1);
-    expect((JSON.parse(run.stdout) as { error: { code: string } }).error.code).toBe('plan.no-board');
+    const out = JSON.parse(run.stdout) as { error: { code: string; data: { issues: { code: string }[] } } };
+    expect(out.error.code).toBe('building.invalid');
+    expect(out.error.data.issues.map((issue) => issue.code)).toEqual(['place.no-board']);
     const text = await osmose(['-C', root, 'plan']);
     expect(text.code).toBe(1);
-    expect(text.stderr).toMatch(/roof, which holds no board/);
-    expect(text.stderr).toMatch(/hint: add a board to roof/);
+    expect(text.stderr).toMatch(/placed in roof, which has no board to run it/);
+    expect(text.stderr).toMatch(/fix: add a board to each of those spaces/);
   });
 
   it('has --help', async () => {

@@ -36,6 +36,11 @@ describe('placeApp', () => {
     expect(where(placeApp({ ids: ['r1-b'], has: ['button'] }, index))).toEqual([]);
   });
 
+  it('places once on a board reached both by its space and by a space around it', () => {
+    expect(where(placeApp({ ids: ['f1', 'r1'], has: ['lamp'] }, index))).toEqual(['f1/f1-hall', 'f1/r1-a', 'f1/r1-b']);
+    expect(where(placeApp({ ids: ['r1-a', 'r1'], has: ['lamp'] }, index))).toEqual(['r1/r1-a', 'r1/r1-b']);
+  });
+
   it('places nothing for an empty selector, an unknown kind, or has matching no board', () => {
     expect(placeApp({}, index)).toEqual([]);
     expect(placeApp({ kind: 'kitchen' }, index)).toEqual([]);

@@ -28,10 +28,14 @@ export function placeApp(selector: Selector, index: BuildingIndex): Placement[] 
   }
   const has = selector.has;
   if (has === undefined) return placements;
+  // A board reached twice (named itself and through its space) runs the app once, in the
+  // first place that reached it.
+  const seen = new Set<BoardNode>();
   return placements.flatMap((placement): Placement[] => {
     const candidates = placement.host !== undefined ? [placement.host] : boardsWithin(placement.scope);
     return candidates
       .filter((board) => has.every((alias) => board.devices.some((device) => device.alias === alias)))
+      .filter((board) => !seen.has(board) && seen.add(board) !== undefined)
       .map((host) => ({ scope: placement.scope, host }));
   });
 }

@@ -2,7 +2,6 @@ import { isMap, isSeq, parseDocument, visit, type Document } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { summary } from '../../test/fixtures/expectIssue.js';
 import { removeTempBuildings, tempBuilding, yaml } from '../../test/fixtures/tempBuilding.js';
-import { isOsmoseError } from '../../lib/OsmoseError.js';
 import { validateBuilding, type Building } from '../validate/validateBuilding.js';
 import type { BuildPlan, PlannedFragment } from './BuildPlan.js';
 import { planBuilding } from './planBuilding.js';
@@ -219,22 +218,6 @@ describe('placement', () => {
     const plan = await planOf(twice);
     expect(plan.apps[app('billing')]?.instances).toEqual(['billing@r1-table']);
     expect(fragment(plan, 'billing@r1-table').scope).toEqual(['f1']);
-  });
-
-  it('refuses a fragment placed in a space that holds no board (plan.no-board)', async () => {
-    const attic = edited((doc) => {
-      doc.addIn(['spaces'], { id: 'attic', kind: 'attic' });
-      doc.addIn(['apps'], { name: 'lookout', source: 'apps/chime', place: { kind: 'attic' } });
-    });
-    const building = await buildingFrom(attic);
-    let caught: unknown;
-    try {
-      planBuilding(building);
-    } catch (error) {
-      caught = error;
-    }
-    expect(isOsmoseError(caught) && caught.code).toBe('plan.no-board');
-    expect(isOsmoseError(caught) && caught.data).toEqual({ app: 'lookout', space: 'attic' });
   });
 });
 

@@ -1,5 +1,5 @@
 import { grantableCapabilities, type GrantableCapability } from '../../lib/capabilities.js';
-import { InputError, OsmoseError } from '../../lib/OsmoseError.js';
+import { OsmoseError } from '../../lib/OsmoseError.js';
 import { driverSpecsByName } from '../../drivers/driverSpecs.js';
 import type { AppInput } from '../model/buildingSchema.js';
 import type { BoardNode, DeviceNode } from '../model/indexBuilding.js';
@@ -36,8 +36,8 @@ import { spacePath } from './spacePath.js';
  * A board that one app's `place` selects twice (a board and its space both named alongside
  * `has`, or nested spaces) runs one instance of the app, the first placement's.
  *
- * Throws an InputError (`plan.no-board`) when an instance would run in a space that holds no
- * board, and an OsmoseError when the building has a problem validation should have refused.
+ * Throws an OsmoseError when the building has a problem validation should have refused (such
+ * as an instance placed in a space with no board, `place.no-board`).
  */
 export function planBuilding(building: Building): BuildPlan {
   const { index, policies, spec } = building;
@@ -80,7 +80,7 @@ export function planBuilding(building: Building): BuildPlan {
     version: buildPlanVersion,
     building: { id: spec.building.id, name: spec.building.name },
     // The type allows undefined (Required<> keeps an optional's explicit undefined); validation fills it in.
-    policies: { file: building.policiesFile, default: policies.default ?? 'deny' },
+    policies: { file: building.policiesFile, default: policies.default },
     apps,
     boards,
     fragments,
@@ -108,8 +108,7 @@ function planFragment(
   const devices = needs.map((alias) => boundDevice(alias, placement, instance));
   const runner = runningBoard(placement, devices, context.order);
   if (runner === undefined) {
-    throw new InputError('plan.no-board', `app "${app.name}" is placed in ${placement.scope.id}, which holds no board to run it`, {
-      hint: `add a board to ${placement.scope.id}, or narrow the app's place to spaces that have boards`,
+    throw new OsmoseError('plan.no-board', `app "${app.name}" is placed in ${placement.scope.id}, which holds no board; validation should have refused it`, {
       data: { app: app.name, space: placement.scope.id },
     });
   }

@@ -22,7 +22,7 @@ export interface Building {
   readonly root: string;
   readonly spec: BuildingInput;
   /** The policies, inline or from their file, with the default filled in. */
-  readonly policies: Required<Pick<PoliciesInput, 'default'>> & { readonly rules: NonNullable<PoliciesInput['rules']> };
+  readonly policies: { readonly default: NonNullable<PoliciesInput['default']>; readonly rules: NonNullable<PoliciesInput['rules']> };
   /** Where the policies came from, relative to the root. */
   readonly policiesFile: string;
   readonly index: BuildingIndex;

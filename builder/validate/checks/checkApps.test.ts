@@ -94,6 +94,25 @@ describe('checkApps', () => {
   });
 
   describe('placement', () => {
+    it('refuses a place whose space has no board to run the app', async () => {
+      const text = yaml`
+        osmose: 1
+        building: { id: b, name: B }
+        spaces:
+          - id: closet
+            kind: store
+          - id: hall
+            kind: store
+            boards: [{ id: hall-1, board: sim }]
+        apps:
+          - { name: tidy, source: apps/lights, place: { kind: store } }
+      `;
+      const issues = await checkApps(checkContextFor(text, { root }));
+      expect(issues).toHaveLength(1);
+      expectIssue(issues, { code: 'place.no-board', line: 10, column: 47, path: 'apps[0].place' });
+      expect(issues[0]?.message).toContain('closet');
+    });
+
     it('refuses an app its selector places nowhere', async () => {
       const issues = await appIssues(yaml`
         - name: signs

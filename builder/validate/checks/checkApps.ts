@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { didYouMean } from '../../../lib/didYouMean.js';
-import { list, record, text, texts } from '../../model/indexBuilding.js';
+import { boardsWithin, list, record, text, texts } from '../../model/indexBuilding.js';
 import { bindNeed, placeApp, type Placement } from '../../model/placeApp.js';
 import { selectorSchema } from '../../model/selectorSchema.js';
 import type { ValidationIssue } from '../ValidationIssue.js';
@@ -39,6 +39,16 @@ export async function checkApps(ctx: CheckContext): Promise<ValidationIssue[]> {
         }),
       );
       continue;
+    }
+    const boardless = placements.filter((p) => p.host === undefined && boardsWithin(p.scope).length === 0).map((p) => p.scope.id);
+    if (boardless.length > 0) {
+      issues.push(
+        issueAt(ctx.building, ['apps', i, 'place'], {
+          code: 'place.no-board',
+          message: `app "${name}" is placed in ${listSome(boardless)}, which ${boardless.length === 1 ? 'has' : 'have'} no board to run it`,
+          hint: 'add a board to each of those spaces, or narrow the app\'s place',
+        }),
+      );
     }
 
     texts(app['needs']).forEach((alias, n) => {
