@@ -286,7 +286,7 @@ describe('osmose init', () => {
     expect(validation.building.index.boards).toHaveLength(1000);
     expect(new Set(validation.building.index.boards.map((board) => board.type))).toEqual(new Set(['sim']));
     expect(validation.building.spec.apps).toEqual([{ name: 'lights', source: 'apps/lights', place: { has: ['button', 'lamp'] }, needs: ['button', 'lamp'] }]);
-    expect(existsSync(join(dir, 'apps/lights/index.ts'))).toBe(true);
+    expect(existsSync(join(dir, 'apps/lights/assembly/index.ts'))).toBe(true);
     await git(dir, 'fsck', '--strict');
   });
 

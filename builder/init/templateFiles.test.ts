@@ -50,7 +50,7 @@ describe('templateFiles', () => {
     expect(appsReadme).toContain('userland/');
     expect(appsReadme).toContain('docs/abi.md');
     for (const app of building.apps ?? []) {
-      expect(files.get(`${app.source}/index.ts`), app.name).toMatch(/from "osmose"/);
+      expect(files.get(`${app.source}/assembly/index.ts`), app.name).toMatch(/from "osmose"/);
       expect(files.has(`${app.source}/README.md`), app.name).toBe(true);
     }
     // Only the apps the building names are copied.
@@ -77,7 +77,7 @@ describe('templateFiles', () => {
     const files = await filesOf('grid');
     expect(yamlOf(files, 'building.yaml')).toEqual(gridBuilding(grid, { id: 'test', name: 'Test Building' }));
     expect(files.get('building.yaml')).toContain('--floors 2 --rooms 3 --boards-per-room 2');
-    expect(files.get('apps/lights/index.ts')).toBeDefined();
+    expect(files.get('apps/lights/assembly/index.ts')).toBeDefined();
   });
 
   describe('coworking, the scenario of the paper', async () => {
@@ -119,7 +119,7 @@ describe('templateFiles', () => {
     it('places lights, needing exactly button and lamp, where both bind to one device everywhere', () => {
       const lights = building.apps?.find((app) => app.name === 'lights');
       expect(lights?.needs).toEqual(['button', 'lamp']);
-      expect(files.get('apps/lights/index.ts')).toMatch(/lit = !lit/);
+      expect(files.get('apps/lights/assembly/index.ts')).toMatch(/lit = !lit/);
     });
 
     it('binds every need of every app without ambiguity in every place it runs', () => {
@@ -135,7 +135,7 @@ describe('templateFiles', () => {
     it('grants each app exactly the capabilities its devices and the services it imports need', () => {
       const services: Record<string, string> = { presence: 'presence', channel: 'channel', network: 'network.external' };
       for (const app of building.apps ?? []) {
-        const source = files.get(`${app.source}/index.ts`) ?? '';
+        const source = files.get(`${app.source}/assembly/index.ts`) ?? '';
         const imported = /import \{([^}]*)\} from "osmose"/.exec(source)?.[1]?.split(',').map((name) => name.trim()) ?? [];
         const needed = new Set<string>();
         for (const alias of app.needs ?? []) {

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, posix, relative, sep } from 'node:path';
 import { Document, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import { OsmoseError } from '../../lib/OsmoseError.js';
+import { shippedAppsDir } from '../../userland/shippedApps.js';
 import { jsonSchemaFiles } from '../schema/jsonSchemas.js';
 import { gridBuilding, type GridSize } from './gridBuilding.js';
 import type { TemplateName } from './templateNames.js';
@@ -24,9 +25,9 @@ const toStringOptions = { flowCollectionPadding: false } as const;
  * policies.yaml, the sources of the apps building.yaml names, apps/README.md, README.md,
  * .gitignore and the JSON Schemas. Reads the templates and writes nothing.
  *
- * The templates folder holds `common/` (what every building gets), one folder per template
- * (building.yaml unless generated, policies.yaml, and about.md for the README) and `apps/`,
- * the app sources templates draw from.
+ * The templates folder holds `common/` (what every building gets) and one folder per
+ * template (building.yaml unless generated, policies.yaml, and about.md for the README). The
+ * app sources come from the apps that ship with osmose (userland/apps/).
  */
 export async function templateFiles(input: TemplateInput): Promise<Map<string, string>> {
   const dir = templatesDir();
@@ -44,8 +45,10 @@ export async function templateFiles(input: TemplateInput): Promise<Map<string, s
   files.set('README.md', (await common('README.md')).replace('{{name}}', () => input.name).replace('{{about}}', () => about));
   files.set('.gitignore', await common('gitignore')); // stored without its dot: npm leaves .gitignore files out of packages
   files.set('apps/README.md', await common('apps/README.md'));
+  const appsDir = shippedAppsDir();
   for (const source of appSources(building)) {
-    for (const file of await filesUnder(join(dir, source))) files.set(posix.join(source, file), await readFile(join(dir, source, file), 'utf8'));
+    const from = join(appsDir, posix.basename(source));
+    for (const file of await filesUnder(from)) files.set(posix.join(source, file), await readFile(join(from, file), 'utf8'));
   }
   for (const [name, text] of Object.entries(jsonSchemaFiles())) files.set(`schema/${name}`, text);
   return files;
@@ -71,7 +74,7 @@ function gridDocument(input: TemplateInput): Document {
   return doc;
 }
 
-/** The app source folders building.yaml names; each must be a folder of templates/apps/. */
+/** The app source folders building.yaml names; each `apps/NAME` must be an app of userland/apps/. */
 function appSources(building: Document): string[] {
   const apps = building.toJS() as { apps?: { name: string; source: string }[] };
   return (apps.apps ?? []).map((app) => {

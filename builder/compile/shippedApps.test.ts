@@ -1,0 +1,60 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { alwaysGranted, type Capability } from '../../lib/capabilities.js';
+import { readWasmInterface } from '../../userland/abi/readWasmInterface.js';
+import { shippedAppsDir } from '../../userland/shippedApps.js';
+import type { PoliciesInput } from '../model/policiesSchema.js';
+import { templatesDir } from '../init/templatesDir.js';
+import { formatIssues } from '../validate/formatIssues.js';
+import { checkCapabilities } from './checkCapabilities.js';
+import { compileApp } from './compileApp.js';
+
+function appFiles(name: string): Map<string, string> {
+  const dir = join(shippedAppsDir(), name);
+  const files = new Map<string, string>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) files.set(relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'), readFileSync(join(entry.parentPath, entry.name), 'utf8'));
+  }
+  return files;
+}
+
+const apps = readdirSync(shippedAppsDir(), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort();
+
+const policies = parse(readFileSync(join(templatesDir(), 'coworking', 'policies.yaml'), 'utf8')) as PoliciesInput;
+
+describe('the apps that ship with osmose', () => {
+  it('are the five the coworking template runs', () => {
+    expect(apps).toEqual(['heating', 'lights', 'recorder', 'wallpaper', 'wayfinding']);
+  });
+
+  it.each(apps)('%s compiles, and imports nothing the coworking policies do not grant it', async (name) => {
+    const result = await compileApp({ app: name, files: appFiles(name) });
+    if (!result.ok) throw new Error(formatIssues(result.issues));
+    expect(readWasmInterface(result.wasm).memory?.initial).toBeLessThanOrEqual(1);
+    const rule = policies.rules?.find((candidate) => candidate.app === name);
+    const granted: Capability[] = [...alwaysGranted, ...(rule?.allow ?? [])];
+    expect(checkCapabilities({ app: name, board: 'any', imports: result.imports, granted })).toEqual([]);
+    // And the policy grants nothing the app does not use.
+    const used = new Set(checkCapabilities({ app: name, board: 'any', imports: result.imports, granted: alwaysGranted }).flatMap((issue) => issue.missing));
+    expect([...(rule?.allow ?? [])].sort()).toEqual([...used].sort());
+  });
+});
+
+describe('docs/writing-an-app.md', () => {
+  const guide = readFileSync(new URL('../../docs/writing-an-app.md', import.meta.url), 'utf8');
+  const examples = [...guide.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '').filter((code) => code.includes('export function handle'));
+
+  it('has complete examples', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(examples.map((code, i) => [i + 1, code]))('example %i compiles', async (_, code) => {
+    const result = await compileApp({ app: 'example', files: new Map([['assembly/index.ts', code]]) });
+    if (!result.ok) throw new Error(formatIssues(result.issues));
+  });
+});

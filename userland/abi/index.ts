@@ -1,0 +1,10 @@
+export { abiDefinition, abiVersion } from './abiDefinition.js';
+export type { AbiCode, AbiDefinition, AbiEvent, AbiExport, AbiFunction, AbiModule, AbiParam, WasmValueType } from './AbiSpec.js';
+export type { HostImports, JsValue } from './HostImports.js';
+export { abiFunction, abiSignature, formatSignature, sameSignature } from './abiFunction.js';
+export { checkAbiConformance } from './checkAbiConformance.js';
+export type { AbiProblem, AbiProblemCode } from './checkAbiConformance.js';
+export { readWasmInterface } from './readWasmInterface.js';
+export type { WasmExport, WasmExternKind, WasmFunctionType, WasmImport, WasmInterface, WasmMemory, WasmType } from './readWasmInterface.js';
+export { encodeVersionSection, readModuleAbiVersion } from './versionSection.js';
+export { renderAbiReference } from './renderAbiReference.js';

@@ -1,0 +1,1 @@
+export { sdkDigest, sdkDir, sdkSources } from './sdkSources.js';
