@@ -6,7 +6,7 @@ SHELL := /bin/bash
 SYSTEM_TOOLS := git
 NPM_STAMP := node_modules/.osmose-installed
 CLI := dist/cli/main.js
-SOURCES := $(shell find cli lib boards drivers builder image ota kernel-js userland -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
+SOURCES := $(shell find cli lib boards drivers builder image ota kernel-js userland bench -name '*.ts' -not -name '*.test.ts' -not -path '*/assembly/*' 2>/dev/null)
 
 .PHONY: help demo test check bench build system-tools clean
 
@@ -53,7 +53,7 @@ check: $(NPM_STAMP)
 	npm run -s depcheck
 
 bench: system-tools $(CLI)
-	node --import tsx bench/run.ts
+	node dist/bench/run.js
 
 clean:
 	rm -rf dist node_modules test-output $(DEMO_DIR)

@@ -1,6 +1,7 @@
+import { benchBuild } from './build.js';
 import { benchValidate } from './validate.js';
 
 // Every benchmark, one after another, so they do not compete for the two cores.
-const benches: readonly (() => Promise<void>)[] = [benchValidate];
+const benches: readonly (() => Promise<void>)[] = [benchValidate, benchBuild];
 
 for (const bench of benches) await bench();

@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBuilderCommands } from '../builder/commands/registerBuilderCommands.js';
 import type { CliContext, RegisterCommands } from '../lib/cli/CliContext.js';
 import { InputError, isOsmoseError } from '../lib/OsmoseError.js';
-import { version } from './version.js';
+import { osmoseVersion as version } from '../lib/osmoseVersion.js';
 
 /**
  * Exit statuses: the command worked, its input was refused, it was called wrongly, or osmose

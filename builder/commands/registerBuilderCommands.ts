@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../lib/cli/CliContext.js';
+import { buildCommand } from './buildCommand.js';
 import { initCommand } from './initCommand.js';
+import { ledgerCommand } from './ledgerCommand.js';
 import { planCommand } from './planCommand.js';
 import { schemaCommand } from './schemaCommand.js';
 import { topologyCommand } from './topologyCommand.js';
@@ -12,5 +14,7 @@ export function registerBuilderCommands(program: Command, cli: CliContext): void
   validateCommand(program, cli);
   topologyCommand(program, cli);
   planCommand(program, cli);
+  buildCommand(program, cli);
+  ledgerCommand(program, cli);
   schemaCommand(program, cli);
 }

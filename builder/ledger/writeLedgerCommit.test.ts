@@ -68,6 +68,15 @@ describe('writeLedgerCommit', () => {
     expect(gitOut('cat-file', '-t', gitBlobId(wasm)).trim()).toBe('blob');
   });
 
+  it('keeps a blob the ledger already holds by its id, without its bytes', async () => {
+    const one = await writeLedgerCommit({ root, files: new Map([['a', bytes('kept')], ['b', bytes('1')]]), message: 'one', author, timestamp: 1 });
+    const tree = await readLedgerTree(root, one.commit);
+    const kept = { oid: tree?.files.get('a') ?? '' };
+    const two = await writeLedgerCommit({ root, files: new Map<string, Uint8Array | { oid: string }>([['a', kept], ['b', bytes('2')]]), message: 'two', author, timestamp: 2 });
+    expect(two.changedPaths).toEqual(['b']);
+    expect(gitOut('show', `${ledgerRef}:a`)).toBe('kept');
+  });
+
   it('leaves the ledger as it was when writing fails', async () => {
     const one = await writeLedgerCommit({ root, files: new Map([['a', bytes('1')]]), message: 'one', author, timestamp: 1 });
     const broken = new Map([['a', bytes('2')], ['a/b', bytes('a path that is both a file and a folder')]]);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import git, { type TreeEntry } from 'isomorphic-git';
 import { gitBlobId } from './gitBlobId.js';
 import { ledgerRef } from './ledgerRef.js';
@@ -7,12 +8,20 @@ import { readLedgerTree } from './readLedgerTree.js';
 export interface LedgerCommitInput {
   /** The building repository. */
   readonly root: string;
-  /** Every file of the new ledger state, by `/`-separated path. */
-  readonly files: ReadonlyMap<string, Uint8Array>;
+  /**
+   * Every file of the new ledger state, by `/`-separated path: its bytes, or the id of a blob
+   * the ledger already holds (a board whose image did not change keeps its files unread).
+   */
+  readonly files: ReadonlyMap<string, Uint8Array | ExistingBlob>;
   readonly message: string;
   readonly author: { readonly name: string; readonly email: string };
   /** Seconds since the epoch; the commit's time. */
   readonly timestamp: number;
+}
+
+/** A blob already in the repository, by its git id. */
+export interface ExistingBlob {
+  readonly oid: string;
 }
 
 export interface LedgerCommitResult {
@@ -23,6 +32,8 @@ export interface LedgerCommitResult {
   /** Paths whose content differs from the previous head's (added, changed or removed). */
   readonly changedPaths: readonly string[];
 }
+
+const blobWritesAtOnce = 64;
 
 /**
  * Records a new ledger state as one commit on the ledger ref. Only blobs the previous head
@@ -35,13 +46,25 @@ export async function writeLedgerCommit(input: LedgerCommitInput): Promise<Ledge
   const previous = await readLedgerTree(dir);
   const ids = new Map<string, string>();
   const known = new Set(previous?.files.values());
-  for (const [path, bytes] of input.files) {
-    const oid = gitBlobId(bytes);
+  const writes: (() => Promise<unknown>)[] = [];
+  for (const [path, content] of input.files) {
+    if (!(content instanceof Uint8Array)) {
+      ids.set(path, content.oid);
+      continue;
+    }
+    const oid = gitBlobId(content);
     ids.set(path, oid);
     if (!known.has(oid)) {
-      await git.writeBlob({ fs, dir, blob: bytes });
+      // Deflated here with node's zlib and handed over ready: isomorphic-git's own deflate
+      // goes through web streams and costs milliseconds a blob, which a thousand boards feel.
+      const wrapped = Buffer.concat([Buffer.from(`blob ${content.length}\0`), content]);
+      writes.push(() => git.writeObject({ fs, dir, type: 'blob', object: deflateSync(wrapped), format: 'deflated', oid }));
       known.add(oid);
     }
+  }
+  // Each blob is a file of its own: write many at once rather than one after another.
+  for (let i = 0; i < writes.length; i += blobWritesAtOnce) {
+    await Promise.all(writes.slice(i, i + blobWritesAtOnce).map((write) => write()));
   }
 
   const changedPaths = [...new Set([...ids.keys(), ...(previous?.files.keys() ?? [])])]

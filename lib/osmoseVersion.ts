@@ -11,4 +11,4 @@ function manifestPath(): string {
   throw new Error('osmose cannot find its own package.json');
 }
 
-export const version: string = (JSON.parse(readFileSync(manifestPath(), 'utf8')) as { version: string }).version;
+export const osmoseVersion: string = (JSON.parse(readFileSync(manifestPath(), 'utf8')) as { version: string }).version;

@@ -1,0 +1,60 @@
+import type { Capability } from '../../lib/capabilities.js';
+import type { ToolchainIdentity } from '../compile/toolchain.js';
+import type { DisclosePolicy, PlannedBinding, PlannedCircuit, PlannedDevice, RetainPolicy } from '../plan/BuildPlan.js';
+
+
+/**
+ * Everything that differs between boards running the same modules: signed with the image,
+ * never compiled into it. kernel-js hands the relevant parts to each fragment.
+ */
+export interface BoardConfig {
+  readonly format: 1;
+  readonly abi: number;
+  readonly board: { readonly id: string; readonly type: string; readonly space: readonly string[] };
+  readonly devices: Readonly<Record<string, PlannedDevice>>;
+  readonly fragments: readonly {
+    readonly instance: string;
+    /** The app it runs; the manifest names the module, so a new module leaves this file as it was. */
+    readonly app: string;
+    readonly bindings: Readonly<Record<string, PlannedBinding>>;
+    readonly capabilities: readonly Capability[];
+    readonly retain: RetainPolicy | null;
+    readonly disclose: DisclosePolicy | null;
+  }[];
+  /** The circuits this board is an endpoint of. */
+  readonly circuits: readonly PlannedCircuit[];
+}
+
+/** What a board runs and where it came from: the answer `osmose ledger show BOARD` gives. */
+export interface BoardManifest {
+  readonly format: 1;
+  readonly board: string;
+  readonly type: string;
+  /** SHA-256 over the configuration's and the modules' digests: the image's identity. */
+  readonly image: string;
+  /** SHA-256 of boards/<id>/config.json. */
+  readonly config: string;
+  /** One entry per app the board runs. */
+  readonly modules: readonly { readonly app: string; readonly wasm: string; readonly source: string; readonly bytes: number }[];
+  /** The building repository's commit the image was built from, and inputs that differed from it. */
+  readonly source: { readonly commit: string | null; readonly uncommitted: readonly string[] };
+  readonly toolchain: ToolchainIdentity;
+}
+
+/** build.json: one per ledger commit. */
+export interface BuildRecord {
+  readonly format: 1;
+  /** The key of the source snapshot built: a later build with the same key has nothing to do. */
+  readonly inputs: string;
+  readonly source: { readonly commit: string | null; readonly uncommitted: readonly string[] };
+  readonly toolchain: ToolchainIdentity;
+  /** SHA-256 of plan.json. */
+  readonly plan: string;
+  readonly boards: number;
+  /** Boards whose image differs from the previous build's. */
+  readonly changed: readonly string[];
+  readonly compiles: number;
+  readonly cacheHits: number;
+  /** Every board's image digest, so a build that changes nothing can answer without reading manifests. */
+  readonly images: readonly { readonly board: string; readonly image: string }[];
+}

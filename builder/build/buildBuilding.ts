@@ -1,0 +1,315 @@
+import { performance } from 'node:perf_hooks';
+import { boardsById } from '../../boards/boardsById.js';
+import type { Capability } from '../../lib/capabilities.js';
+import { InputError } from '../../lib/OsmoseError.js';
+import { readWasmInterface } from '../../userland/abi/readWasmInterface.js';
+import { ArtifactCache } from '../cache/ArtifactCache.js';
+import { inputKey, sha256 } from '../cache/inputKey.js';
+import { checkCapabilities } from '../compile/checkCapabilities.js';
+import { checkMemoryLimit } from '../compile/checkMemoryLimit.js';
+import { compileApp, type CompiledImport } from '../compile/compileApp.js';
+import { toolchainIdentity, toolchainVersion } from '../compile/toolchain.js';
+import { ledgerLayout } from '../ledger/ledgerLayout.js';
+import { readJson } from '../ledger/ledgerHistory.js';
+import { ledgerHead } from '../ledger/ledgerHead.js';
+import { readLedgerTree } from '../ledger/readLedgerTree.js';
+import { writeLedgerCommit, type ExistingBlob } from '../ledger/writeLedgerCommit.js';
+import type { BuildPlan, PlannedBoard, PlannedCircuit, PlannedFragment } from '../plan/BuildPlan.js';
+import { ruleThatWouldAllow } from '../plan/ruleThatWouldAllow.js';
+import { validateBuilding, type Building } from '../validate/validateBuilding.js';
+import type { ValidationIssue } from '../validate/ValidationIssue.js';
+import type { BoardConfig, BoardManifest, BuildRecord } from './BoardImage.js';
+import { planFor } from './planFor.js';
+import { snapshotSources, type SourceSnapshot } from './snapshotSources.js';
+
+export type BuildProgress =
+  | { readonly phase: 'compile'; readonly app: string; readonly done: number; readonly total: number }
+  | { readonly phase: 'boards'; readonly done: number; readonly total: number };
+
+export interface BuildOptions {
+  /** The building repository. */
+  readonly root: string;
+  /** Seconds since the epoch for the ledger commit; now by default. */
+  readonly timestamp?: number;
+  readonly onProgress?: (progress: BuildProgress) => void;
+}
+
+export interface BuildReport {
+  readonly ledger: { readonly commit: string; readonly created: boolean };
+  /** True when the sources and toolchain equal the last build's: nothing was even planned. */
+  readonly upToDate: boolean;
+  readonly boards: readonly { readonly board: string; readonly image: string; readonly changed: boolean }[];
+  readonly counts: {
+    readonly boards: number;
+    readonly changed: number;
+    /** Distinct modules the build needed, and how many of them were compiled or found in the cache. */
+    readonly modules: number;
+    readonly compiles: number;
+    readonly cacheHits: number;
+  };
+  readonly ms: number;
+}
+
+/** Every module targets the same wasm32 host today; the compile key names it for the day one does not. */
+const target = 'wasm32';
+const builder = { name: 'osmose builder', email: 'builder@osmose.invalid' };
+const encoder = new TextEncoder();
+
+/**
+ * Builds every board of the building in `root` and records the result as one ledger commit.
+ * Content-addressed at every level: sources and toolchain equal to the last build's stop it
+ * after hashing; each distinct app compiles once (for every board that runs it), and not at
+ * all when its inputs are in the cache; a board whose configuration and modules did not
+ * change keeps its ledger files untouched. Any problem (validation, a compile error, an
+ * import policy does not grant, a module too large for a board) refuses the build with every
+ * problem listed, and the ledger stays as it was.
+ */
+export async function buildBuilding(options: BuildOptions): Promise<BuildReport> {
+  const started = performance.now();
+  const { root } = options;
+  const snapshot = await snapshotSources(root);
+  const toolchain = toolchainIdentity();
+  const inputs = inputKey({ sources: snapshot.key, toolchain: toolchainVersion, sdk: toolchain.sdk });
+  const head = await ledgerHead(root);
+  const last = head === undefined ? undefined : await readJson<BuildRecord>(root, head, ledgerLayout.build);
+  if (head !== undefined && last?.inputs === inputs) {
+    return {
+      ledger: { commit: head, created: false },
+      upToDate: true,
+      boards: last.images.map(({ board, image }) => ({ board, image, changed: false })),
+      counts: { boards: last.images.length, changed: 0, modules: 0, compiles: 0, cacheHits: 0 },
+      ms: performance.now() - started,
+    };
+  }
+
+  const previous = head === undefined ? undefined : await readLedgerTree(root, head);
+  const cache = new ArtifactCache(root);
+  const lastPlan = head === undefined ? undefined : await readJson<BuildPlan>(root, head, ledgerLayout.plan);
+  const planned = await planFor(root, snapshot, cache, lastPlan);
+  if (!planned.ok) throw refusal(planned.issues);
+  const { plan } = planned;
+
+  const modules = await compileModules(cache, plan, snapshot, options.onProgress);
+  if (modules.issues.length > 0) throw refusal(modules.issues);
+  const denied = checkFragments(plan, modules.byApp);
+  if (denied.length > 0) throw refusal(await withPolicyHints(root, planned.building, plan, denied));
+
+  const previousImages = new Map(last?.images.map(({ board, image }) => [board, image]));
+  const files = new Map<string, Uint8Array | ExistingBlob>();
+  const images: { board: string; image: string }[] = [];
+  const changed: string[] = [];
+  const index = byBoard(plan);
+  plan.boards.forEach((board, done) => {
+    const config = boardConfig(board, index);
+    const configBytes = json(config);
+    const configDigest = sha256(configBytes);
+    const apps = [...new Set(config.fragments.map((fragment) => fragment.app))];
+    const image = inputKey({ config: configDigest, ...Object.fromEntries(apps.map((app) => [`wasm:${app}`, modules.byApp.get(app)?.digest ?? ''])) });
+    images.push({ board: board.id, image });
+    const manifestPath = ledgerLayout.manifest(board.id);
+    const configPath = ledgerLayout.config(board.id);
+    const kept = previousImages.get(board.id) === image ? previous : undefined;
+    const keptManifest = kept?.files.get(manifestPath);
+    const keptConfig = kept?.files.get(configPath);
+    if (keptManifest !== undefined && keptConfig !== undefined) {
+      // Same image as before: keep its manifest, which says where it was first built from.
+      files.set(manifestPath, { oid: keptManifest });
+      files.set(configPath, { oid: keptConfig });
+    } else {
+      changed.push(board.id);
+      const manifest: BoardManifest = {
+        format: 1,
+        board: board.id,
+        type: board.type,
+        image,
+        config: configDigest,
+        modules: apps.map((app) => {
+          const module = modules.byApp.get(app);
+          return { app, wasm: module?.digest ?? '', source: module?.source ?? '', bytes: module?.wasm.length ?? 0 };
+        }),
+        source: { commit: snapshot.commit ?? null, uncommitted: uncommittedFor(snapshot, plan, apps) },
+        toolchain,
+      };
+      files.set(manifestPath, json(manifest));
+      files.set(configPath, configBytes);
+    }
+    options.onProgress?.({ phase: 'boards', done: done + 1, total: plan.boards.length });
+  });
+  for (const module of modules.byApp.values()) files.set(ledgerLayout.wasm(module.digest), module.wasm);
+  const planBytes = json(plan);
+  files.set(ledgerLayout.plan, planBytes);
+  const record: BuildRecord = {
+    format: 1,
+    inputs,
+    source: { commit: snapshot.commit ?? null, uncommitted: [...snapshot.uncommitted] },
+    toolchain,
+    plan: sha256(planBytes),
+    boards: plan.boards.length,
+    changed,
+    compiles: modules.compiles,
+    cacheHits: modules.cacheHits,
+    images,
+  };
+  files.set(ledgerLayout.build, json(record));
+
+  const source = snapshot.commit === undefined ? 'no commit' : `${snapshot.commit.slice(0, 12)}${snapshot.uncommitted.length > 0 ? ` with ${snapshot.uncommitted.length} uncommitted file(s)` : ''}`;
+  const ledger = await writeLedgerCommit({
+    root,
+    files,
+    author: builder,
+    timestamp: options.timestamp ?? Math.floor(Date.now() / 1000),
+    message: `Build ${plan.boards.length} boards: ${changed.length} changed, ${modules.compiles} compiled\n\nSource: ${source}\nToolchain: ${toolchainVersion}\n`,
+  });
+  return {
+    ledger: { commit: ledger.commit, created: ledger.created },
+    upToDate: false,
+    boards: images.map(({ board, image }) => ({ board, image, changed: changed.includes(board) })),
+    counts: { boards: plan.boards.length, changed: changed.length, modules: modules.byApp.size, compiles: modules.compiles, cacheHits: modules.cacheHits },
+    ms: performance.now() - started,
+  };
+}
+
+interface Module {
+  readonly wasm: Uint8Array;
+  /** SHA-256 of the wasm. */
+  readonly digest: string;
+  /** The key of the app's source files. */
+  readonly source: string;
+  readonly imports: readonly CompiledImport[];
+  readonly sourceFolder: string;
+}
+
+/** One module per app that runs anywhere, from the cache when its inputs are there. */
+async function compileModules(
+  cache: ArtifactCache,
+  plan: BuildPlan,
+  snapshot: SourceSnapshot,
+  onProgress: BuildOptions['onProgress'],
+): Promise<{ byApp: Map<string, Module>; issues: ValidationIssue[]; compiles: number; cacheHits: number }> {
+  const apps = plan.apps.filter((app) => app.instances.length > 0);
+  const byApp = new Map<string, Module>();
+  const issues: ValidationIssue[] = [];
+  let compiles = 0;
+  let cacheHits = 0;
+  for (const [done, app] of apps.entries()) {
+    const folder = app.source.replace(/\/+$/, '');
+    const files = new Map<string, string>();
+    const digests: Record<string, string> = {};
+    for (const [path, bytes] of snapshot.files) {
+      if (!path.startsWith(`${folder}/`)) continue;
+      const relative = path.slice(folder.length + 1);
+      files.set(relative, new TextDecoder().decode(bytes));
+      digests[relative] = sha256(bytes);
+    }
+    const source = inputKey(digests);
+    const key = inputKey({ source, toolchain: toolchainVersion, sdk: toolchainIdentity().sdk, target });
+    let wasm = await cache.get(key);
+    let imports: readonly CompiledImport[];
+    if (wasm !== undefined) {
+      cacheHits++;
+      imports = readWasmInterface(wasm).imports.map(({ module, name, kind }) => ({ module, name, kind }));
+    } else {
+      const result = await compileApp({ app: app.name, source: folder, files });
+      compiles++;
+      if (!result.ok) {
+        issues.push(...result.issues);
+        continue;
+      }
+      wasm = result.wasm;
+      imports = result.imports;
+      await cache.put(key, wasm);
+    }
+    byApp.set(app.name, { wasm, digest: sha256(wasm), source, imports, sourceFolder: folder });
+    onProgress?.({ phase: 'compile', app: app.name, done: done + 1, total: apps.length });
+  }
+  return { byApp, issues, compiles, cacheHits };
+}
+
+type ImportIssue = ValidationIssue & { readonly missing?: readonly Capability[] };
+
+/** Each fragment's imports against what policy grants it on its board, and each module against its board's memory. */
+function checkFragments(plan: BuildPlan, byApp: ReadonlyMap<string, Module>): { issue: ImportIssue; fragment: PlannedFragment }[] {
+  const found: { issue: ImportIssue; fragment: PlannedFragment }[] = [];
+  const types = new Map(plan.boards.map((board) => [board.id, board.type]));
+  const sized = new Set<string>();
+  for (const fragment of plan.fragments) {
+    const module = byApp.get(fragment.app);
+    if (module === undefined) continue;
+    const denied = checkCapabilities({
+      app: fragment.app,
+      board: fragment.board,
+      imports: module.imports,
+      granted: Object.keys(fragment.grants) as Capability[],
+      policiesFile: plan.policies.file,
+      source: module.sourceFolder,
+    });
+    for (const issue of denied) found.push({ issue, fragment });
+    const type = boardsById.get(types.get(fragment.board) ?? '');
+    if (type !== undefined && !sized.has(`${fragment.app}@${type.id}`)) {
+      sized.add(`${fragment.app}@${type.id}`);
+      for (const issue of checkMemoryLimit({ app: fragment.app, board: fragment.board, boardType: type, wasm: module.wasm, source: module.sourceFolder })) found.push({ issue, fragment });
+    }
+  }
+  return found;
+}
+
+/**
+ * The fix for an import policy does not grant: extend the app's own rule when it has one,
+ * rather than add another. Needs the validated building, which a cached plan skipped; this
+ * is the path of a refused build only, so it pays for validation here.
+ */
+async function withPolicyHints(root: string, known: Building | undefined, plan: BuildPlan, found: readonly { issue: ImportIssue; fragment: PlannedFragment }[]): Promise<ValidationIssue[]> {
+  const validation = known === undefined ? await validateBuilding(root) : undefined;
+  const building = known ?? (validation?.ok === true ? validation.building : undefined);
+  return found.map(({ issue, fragment }) => {
+    const capability = issue.missing?.[0];
+    if (building === undefined || capability === undefined || capability === 'clock' || capability === 'log' || capability === 'config') return issue;
+    const suggestion = ruleThatWouldAllow(building, fragment, capability);
+    return suggestion === undefined || suggestion.file !== plan.policies.file ? issue : { ...issue, hint: suggestion.text };
+  });
+}
+
+/** The plan's fragments and circuits by board, so each board's configuration is a lookup. */
+function byBoard(plan: BuildPlan): { fragments: Map<string, PlannedFragment[]>; circuits: Map<string, PlannedCircuit> } {
+  const fragments = new Map<string, PlannedFragment[]>();
+  for (const fragment of plan.fragments) fragments.set(fragment.board, [...(fragments.get(fragment.board) ?? []), fragment]);
+  return { fragments, circuits: new Map(plan.circuits.map((circuit) => [circuit.id, circuit])) };
+}
+
+function boardConfig(board: PlannedBoard, index: ReturnType<typeof byBoard>): BoardConfig {
+  const fragments = index.fragments.get(board.id) ?? [];
+  const circuits = board.circuits.flatMap((id) => index.circuits.get(id) ?? []);
+  return {
+    format: 1,
+    abi: toolchainIdentity().abi,
+    board: { id: board.id, type: board.type, space: board.space },
+    devices: board.devices,
+    fragments: fragments.map((fragment) => ({
+      instance: fragment.instance,
+      app: fragment.app,
+      bindings: fragment.bindings,
+      capabilities: Object.keys(fragment.grants) as Capability[],
+      retain: fragment.retain,
+      disclose: fragment.disclose,
+    })),
+    circuits,
+  };
+}
+
+/** The uncommitted files this board's image depends on: the description and its apps' sources. */
+function uncommittedFor(snapshot: SourceSnapshot, plan: BuildPlan, apps: readonly string[]): string[] {
+  const folders = plan.apps.filter((app) => apps.includes(app.name)).map((app) => `${app.source.replace(/\/+$/, '')}/`);
+  return snapshot.uncommitted.filter((path) => path === 'building.yaml' || path === plan.policies.file || folders.some((folder) => path.startsWith(folder)));
+}
+
+function json(value: unknown): Uint8Array {
+  return encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+function refusal(issues: readonly ValidationIssue[]): InputError {
+  const count = issues.length;
+  return new InputError('build.refused', `the build was refused: ${count} problem${count === 1 ? '' : 's'}`, {
+    hint: 'fix them and build again; the ledger is unchanged',
+    data: { issues },
+  });
+}

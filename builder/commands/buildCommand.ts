@@ -1,0 +1,67 @@
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { printJson, type CliContext } from '../../lib/cli/CliContext.js';
+import { InputError } from '../../lib/OsmoseError.js';
+import { buildBuilding, type BuildProgress } from '../build/buildBuilding.js';
+import { findBuildingRoot } from '../model/findBuildingRoot.js';
+import { formatIssues } from '../validate/formatIssues.js';
+import type { ValidationIssue } from '../validate/ValidationIssue.js';
+
+export function buildCommand(program: Command, cli: CliContext): void {
+  program
+    .command('build')
+    .description('compile every board\'s unikernel and record the build in the ledger (refs/osmose/builds)')
+    .option('--json', 'print the report as JSON: per board whether its image changed, compiles, cache hits, time')
+    .action(async (options: { json?: boolean }) => {
+      const root = findBuildingRoot(cli.cwd());
+      const json = options.json === true;
+      const progress = !json && cli.interactive ? progressBar(cli) : undefined;
+      let report;
+      try {
+        report = await buildBuilding({ root, ...(progress === undefined ? {} : { onProgress: progress.update }) });
+      } catch (error) {
+        progress?.stop();
+        const issues = error instanceof InputError ? (error.data['issues'] as ValidationIssue[] | undefined) : undefined;
+        if (!json && issues !== undefined) cli.stderr(`${formatIssues(issues)}\n`);
+        throw error;
+      }
+      progress?.stop();
+      if (json) {
+        printJson(cli, { ok: true, ...report });
+        return;
+      }
+      const { counts, ledger } = report;
+      const seconds = (report.ms / 1000).toFixed(2);
+      if (report.upToDate) {
+        cli.stdout(`up to date: nothing changed since ledger build ${ledger.commit.slice(0, 12)} (${counts.boards} boards, ${seconds} s)\n`);
+        return;
+      }
+      cli.stdout(
+        `built ${counts.boards} boards in ${seconds} s: ${counts.changed} changed; ${counts.modules} modules, ${counts.compiles} compiled, ${counts.cacheHits} from the cache\n` +
+          (ledger.created ? `ledger: ${ledger.commit.slice(0, 12)} on refs/osmose/builds\n` : `ledger: unchanged (${ledger.commit.slice(0, 12)})\n`),
+      );
+    });
+}
+
+/** A bar on the terminal: compiling, then specialising boards. */
+function progressBar(cli: CliContext): { update: (progress: BuildProgress) => void; stop: () => void } {
+  const bar = new SingleBar(
+    { format: ' {phase} [{bar}] {value}/{total} {detail}', stream: { write: (text: string) => cli.stderr(text), isTTY: true } as unknown as NodeJS.WritableStream, hideCursor: true, clearOnComplete: true },
+  );
+  let phase: BuildProgress['phase'] | undefined;
+  return {
+    update: (progress) => {
+      const label = progress.phase === 'compile' ? 'compiling ' : 'boards    ';
+      const detail = progress.phase === 'compile' ? progress.app : '';
+      if (phase !== progress.phase) {
+        if (phase !== undefined) bar.stop();
+        bar.start(progress.total, 0, { phase: label, detail });
+        phase = progress.phase;
+      }
+      bar.update(progress.done, { phase: label, detail });
+    },
+    stop: () => {
+      if (phase !== undefined) bar.stop();
+    },
+  };
+}
