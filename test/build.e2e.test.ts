@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardManifest } from '../builder/build/BoardImage.js';
 import { buildBuilding, type BuildReport } from '../builder/build/buildBuilding.js';
+import { verifyManifest, type SignedManifest } from '../builder/build/signManifest.js';
 import { ledgerRef } from '../builder/ledger/ledgerRef.js';
 import { runCli } from '../cli/runCli.js';
 import { InputError } from '../lib/OsmoseError.js';
@@ -29,7 +30,8 @@ afterAll(() => rm(parent, { recursive: true, force: true }));
 
 const git = (...args: string[]): string => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' });
 const ledgerHead = (): string => git('rev-parse', ledgerRef).trim();
-const manifest = (board: string): BoardManifest => JSON.parse(git('show', `${ledgerRef}:manifests/${board}.json`)) as BoardManifest;
+const envelope = (board: string, at: string = ledgerRef): SignedManifest => JSON.parse(git('show', `${at}:manifests/${board}.json`)) as SignedManifest;
+const manifest = (board: string): BoardManifest => envelope(board).signed;
 const changed = (report: BuildReport): string[] => report.boards.filter((b) => b.changed).map((b) => b.board);
 const lightsBoards = ['entrance-door', 'corridor-lights', 'meeting-1-door', 'meeting-2-door', 'open-space-door', 'open-space-windows'];
 
@@ -66,6 +68,12 @@ describe('osmose build on the coworking building', () => {
     expect(new Set(lights).size).toBe(1);
     expect(files).toContain(`artifacts/${lights[0]}.wasm`);
 
+    // Every manifest is signed by the building's targets key, whose public half is committed.
+    const targets = JSON.parse(await readFile(join(root, 'keys/targets.json'), 'utf8')) as { keyid: string; keyval: { public: string } };
+    for (const board of lightsBoards) expect(verifyManifest(envelope(board), targets.keyval.public)).toBe(true);
+    const forged = { ...envelope('meeting-1-door'), signed: { ...manifest('meeting-1-door'), image: '0'.repeat(64) } };
+    expect(verifyManifest(forged, targets.keyval.public)).toBe(false);
+
     const door = manifest('meeting-1-door');
     expect(door.source.commit).toBe(git('rev-parse', 'HEAD').trim());
     expect(door.source.uncommitted).toEqual([]);
@@ -91,7 +99,7 @@ describe('osmose build on the coworking building', () => {
     const heating = manifest('meeting-1-heating');
     expect(heating.source.uncommitted).toEqual(['apps/heating/assembly/index.ts']);
     // An unchanged board keeps its manifest: it still runs what the first build made.
-    expect(manifest('meeting-1-door')).toEqual(JSON.parse(git('show', `${first.ledger.commit}:manifests/meeting-1-door.json`)));
+    expect(envelope('meeting-1-door')).toEqual(envelope('meeting-1-door', first.ledger.commit));
     git('fsck', '--strict');
   });
 

@@ -20,6 +20,7 @@ import { validateBuilding, type Building } from '../validate/validateBuilding.js
 import type { ValidationIssue } from '../validate/ValidationIssue.js';
 import type { BoardConfig, BoardManifest, BuildRecord } from './BoardImage.js';
 import { planFor } from './planFor.js';
+import { loadTargetsKey, signManifest } from './signManifest.js';
 import { snapshotSources, type SourceSnapshot } from './snapshotSources.js';
 
 export type BuildProgress =
@@ -94,6 +95,7 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
   const denied = checkFragments(plan, modules.byApp);
   if (denied.length > 0) throw refusal(await withPolicyHints(root, planned.building, plan, denied));
 
+  const signer = await loadTargetsKey(root);
   const previousImages = new Map(last?.images.map(({ board, image }) => [board, image]));
   const files = new Map<string, Uint8Array | ExistingBlob>();
   const images: { board: string; image: string }[] = [];
@@ -130,7 +132,7 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
         source: { commit: snapshot.commit ?? null, uncommitted: uncommittedFor(snapshot, plan, apps) },
         toolchain,
       };
-      files.set(manifestPath, json(manifest));
+      files.set(manifestPath, json(signManifest(manifest, signer)));
       files.set(configPath, configBytes);
     }
     options.onProgress?.({ phase: 'boards', done: done + 1, total: plan.boards.length });

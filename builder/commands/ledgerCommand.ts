@@ -46,6 +46,7 @@ export function ledgerCommand(program: Command, cli: CliContext): void {
         `board ${m.board} (${m.type}) in ${c.board.space.join(' / ')}`,
         `  image      ${m.image}`,
         `  config     sha256:${m.config}`,
+        `  signed by  targets key ${shown.signedBy.map((id) => id.slice(0, 16)).join(', ')}`,
         `  built from ${m.source.commit === null ? 'no commit' : `commit ${m.source.commit}`}${m.source.uncommitted.length > 0 ? ` + uncommitted ${m.source.uncommitted.join(', ')}` : ''}`,
         `  since      ledger build ${shown.since.commit.slice(0, 12)} (${new Date(shown.since.time * 1000).toISOString()})`,
         `  toolchain  assemblyscript ${m.toolchain.assemblyscript}, abi ${m.toolchain.abi}, sdk sha256:${m.toolchain.sdk.slice(0, 16)}…, flags ${m.toolchain.flags.join(' ')}`,

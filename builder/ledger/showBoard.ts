@@ -1,6 +1,7 @@
 import { didYouMean } from '../../lib/didYouMean.js';
 import { InputError } from '../../lib/OsmoseError.js';
 import type { BoardConfig, BoardManifest } from '../build/BoardImage.js';
+import type { SignedManifest } from '../build/signManifest.js';
 import { ledgerHistory, readJson } from './ledgerHistory.js';
 import { ledgerLayout } from './ledgerLayout.js';
 
@@ -10,6 +11,8 @@ export interface BoardRecord {
   /** The build that first recorded this image: when the board's current software was made. */
   readonly since: { readonly commit: string; readonly time: number };
   readonly manifest: BoardManifest;
+  /** Who signed it: the targets key ids. */
+  readonly signedBy: readonly string[];
   readonly config: BoardConfig;
 }
 
@@ -27,7 +30,8 @@ export async function showBoard(root: string, board: string, at?: string): Promi
   if (head === undefined || at?.length === 0) {
     throw new InputError('ledger.unknown-build', `no ledger build ${JSON.stringify(at)}`, { hint: 'give a commit from `osmose ledger log`' });
   }
-  const manifest = await readJson<BoardManifest>(root, head.commit, ledgerLayout.manifest(board));
+  const envelope = await readJson<SignedManifest>(root, head.commit, ledgerLayout.manifest(board));
+  const manifest = envelope?.signed;
   const config = await readJson<BoardConfig>(root, head.commit, ledgerLayout.config(board));
   if (manifest === undefined || config === undefined) {
     const boards = head.record?.images.map((image) => image.board) ?? [];
@@ -42,5 +46,5 @@ export async function showBoard(root: string, board: string, at?: string): Promi
     if (image !== manifest.image) break;
     since = entry;
   }
-  return { at: head.commit, since: { commit: since.commit, time: since.time }, manifest, config };
+  return { at: head.commit, since: { commit: since.commit, time: since.time }, manifest, signedBy: envelope?.signatures.map((s) => s.keyid) ?? [], config };
 }
