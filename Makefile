@@ -42,7 +42,12 @@ demo: system-tools $(CLI)
 	OSMOSE_ROOT_PASSPHRASE=demo-only $(OSMOSE) init $(DEMO_DIR) --template coworking --name "Coworking space (demo)"
 	$(OSMOSE) -C $(DEMO_DIR) validate
 	$(OSMOSE) -C $(DEMO_DIR) topology
-	git -C $(DEMO_DIR) log --oneline
+	$(OSMOSE) -C $(DEMO_DIR) plan
+	$(OSMOSE) -C $(DEMO_DIR) build
+	$(OSMOSE) -C $(DEMO_DIR) build
+	$(OSMOSE) -C $(DEMO_DIR) ledger log
+	$(OSMOSE) -C $(DEMO_DIR) ledger show meeting-1-door
+	git -C $(DEMO_DIR) log --oneline main refs/osmose/builds
 
 test: system-tools $(CLI) check
 	npx vitest run
