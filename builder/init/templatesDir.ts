@@ -1,7 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { OsmoseError } from '../../lib/OsmoseError.js';
+import { packagedFolder } from '../../lib/packagedFolder.js';
 
 // Run from the sources (builder/init/), the templates are a sibling folder. The build
 // (dist/builder/init/) does not copy them, since they are data and AssemblyScript that tsc
@@ -10,12 +7,5 @@ const candidates = ['../templates/', '../../../builder/templates/'];
 
 /** The folder that holds the templates `osmose init` copies from. */
 export function templatesDir(): string {
-  for (const candidate of candidates) {
-    const dir = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(join(dir, 'common'))) return dir;
-  }
-  throw new OsmoseError('init.templates-missing', 'the building templates are missing from this installation of osmose', {
-    hint: 'reinstall osmose; its package must include builder/templates/',
-    data: { searched: candidates.map((candidate) => fileURLToPath(new URL(candidate, import.meta.url))) },
-  });
+  return packagedFolder(import.meta.url, candidates, 'common', 'init.templates-missing', 'the building templates');
 }

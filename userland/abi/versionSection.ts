@@ -28,7 +28,8 @@ export function readModuleAbiVersion(module: WasmInterface): number | undefined 
   return undefined;
 }
 
-function uleb(value: number): number[] {
+/** An unsigned LEB128 number, as the WebAssembly binary format writes sizes and counts. */
+export function uleb(value: number): number[] {
   const bytes: number[] = [];
   let rest = value;
   do {

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { OsmoseError } from '../../lib/OsmoseError.js';
+import { packagedFolder } from '../../lib/packagedFolder.js';
 
 // From the sources (userland/sdk/) the AssemblyScript files are in assembly/ beside this
 // file; the build (dist/userland/sdk/) does not copy them, since tsc must not compile them,
@@ -11,14 +10,7 @@ const candidates = ['./assembly/', '../../../userland/sdk/assembly/'];
 
 /** The folder that holds the SDK's AssemblyScript sources. */
 export function sdkDir(): string {
-  for (const candidate of candidates) {
-    const dir = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(join(dir, 'index.ts'))) return dir;
-  }
-  throw new OsmoseError('sdk.missing', 'the app SDK is missing from this installation of osmose', {
-    hint: 'reinstall osmose; its package must include userland/sdk/assembly/',
-    data: { searched: candidates.map((candidate) => fileURLToPath(new URL(candidate, import.meta.url))) },
-  });
+  return packagedFolder(import.meta.url, candidates, 'index.ts', 'sdk.missing', 'the app SDK');
 }
 
 let cached: { files: ReadonlyMap<string, string>; digest: string } | undefined;
