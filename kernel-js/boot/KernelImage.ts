@@ -1,0 +1,58 @@
+/**
+ * The shapes kernel-js reads from a slot, as docs/build-and-ledger.md documents them. The
+ * builder's own types (builder/build/BoardImage.ts) are out of this layer's reach, so these
+ * are kept in step with them by test/kernelImageShape.test.ts, which parses a real build.
+ * Only what the shim uses is typed; the rest passes through untouched.
+ */
+export interface KernelDevice {
+  readonly driver: string;
+  readonly settings: Readonly<Record<string, unknown>>;
+}
+
+export interface KernelBinding {
+  readonly board: string;
+  readonly device: string;
+  readonly driver: string;
+  readonly local: boolean;
+  readonly circuit?: string;
+}
+
+export interface KernelFragment {
+  readonly instance: string;
+  readonly app: string;
+  readonly bindings: Readonly<Record<string, KernelBinding>>;
+  readonly capabilities: readonly string[];
+}
+
+/** configs/<board>.json of a build. */
+export interface KernelBoardConfig {
+  readonly format: 1;
+  readonly abi: number;
+  readonly board: { readonly id: string; readonly type: string; readonly space: readonly string[] };
+  readonly devices: Readonly<Record<string, KernelDevice>>;
+  readonly fragments: readonly KernelFragment[];
+  readonly circuits: readonly unknown[];
+}
+
+/** The `signed` part of manifests/<board>.json. */
+export interface KernelBoardManifest {
+  readonly format: 1;
+  readonly board: string;
+  readonly type: string;
+  readonly image: string;
+  readonly config: string;
+  readonly modules: readonly { readonly app: string; readonly wasm: string; readonly bytes: number }[];
+}
+
+/** TUF's envelope around a manifest. */
+export interface KernelSignedManifest {
+  readonly signed: KernelBoardManifest;
+  readonly signatures: readonly { readonly keyid: string; readonly sig: string }[];
+}
+
+/** A public key as TUF metadata (and a building's keys/<role>.json) lists it. */
+export interface KernelTufKey {
+  readonly keytype: 'ed25519';
+  readonly scheme: 'ed25519';
+  readonly keyval: { readonly public: string };
+}

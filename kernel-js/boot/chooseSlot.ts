@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError } from '../../lib/OsmoseError.js';
+import { boardFiles, otherSlot, type BoardIdentity, type SlotName } from './boardDirectory.js';
+import type { BoardState } from './BoardState.js';
+import { readBoardState, writeBoardState } from './boardStateFile.js';
+import type { KernelTufKey } from './KernelImage.js';
+import { readSlot, type SlotReading, type VerifiedSlot } from './readSlot.js';
+import { decideSlot, type SlotRow } from './slotTable.js';
+
+export interface BootChoice {
+  readonly row: SlotRow;
+  /** The slot to run; null on panic. */
+  readonly slot: VerifiedSlot | null;
+  /** The state as saved before booting. */
+  readonly state: BoardState;
+  readonly identity: BoardIdentity;
+}
+
+/**
+ * Reads a board directory, verifies both slots, decides with the slot table and saves the
+ * resulting state (boot counted, slot switched) before anything runs, so a power cut during
+ * the boot replays the same decision with one boot fewer left.
+ */
+export async function chooseSlot(dir: string, now: () => Date = () => new Date()): Promise<BootChoice> {
+  const identity = await readJson<BoardIdentity>(dir, boardFiles.board, 'boot.no-board-file', 'the board directory has no readable board.json');
+  const targetsKey = await readJson<KernelTufKey>(dir, boardFiles.targetsKey, 'boot.no-trust-root', 'the board directory has no readable trust/targets.json');
+  const state = await readBoardState(dir);
+  const context = { board: identity.board, targetsKey, versionFloor: state.versionFloor };
+  const readings: Record<SlotName, SlotReading> = {
+    a: await readSlot(dir, 'a', context),
+    b: await readSlot(dir, 'b', context),
+  };
+  const active = readings[state.active];
+  const other = readings[otherSlot(state.active)];
+  const row = decideSlot({
+    activeValid: active.ok,
+    otherValid: other.ok,
+    confirmed: state.confirmed,
+    bootsLeft: state.bootCount < state.bootLimit,
+  });
+  const refused = Object.fromEntries(Object.entries(readings).flatMap(([name, reading]) => (reading.ok ? [] : [[name, { code: reading.code, reason: reading.reason }]])));
+  const lastBoot = (slot: SlotName | null) => ({ at: now().toISOString(), row: row.name, slot, refused });
+
+  let next: BoardState;
+  let slot: VerifiedSlot | null;
+  switch (row.action) {
+    case 'boot':
+    case 'keep-unconfirmed':
+      slot = active.ok ? active.slot : null;
+      next = { ...state, lastBoot: lastBoot(state.active) };
+      break;
+    case 'try':
+      slot = active.ok ? active.slot : null;
+      next = { ...state, bootCount: state.bootCount + 1, lastBoot: lastBoot(state.active) };
+      break;
+    case 'rollback':
+    case 'fall-back':
+      slot = other.ok ? other.slot : null;
+      next = { ...state, active: otherSlot(state.active), confirmed: true, bootCount: 0, lastBoot: lastBoot(otherSlot(state.active)) };
+      break;
+    case 'panic':
+      slot = null;
+      next = { ...state, lastBoot: lastBoot(null) };
+      break;
+  }
+  await writeBoardState(dir, next);
+  return { row, slot, state: next, identity };
+}
+
+async function readJson<T>(dir: string, file: string, code: string, message: string): Promise<T> {
+  try {
+    return JSON.parse(await readFile(join(dir, file), 'utf8')) as T;
+  } catch (cause) {
+    throw new InputError(code, `${message} (${join(dir, file)})`, { hint: 'give osmose boot a board directory (kernel-js/README.md describes its layout)', data: { dir, file }, cause });
+  }
+}
