@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-SYSTEM_TOOLS := git
+SYSTEM_TOOLS := git socat
 NPM_STAMP := node_modules/.osmose-installed
 CLI := dist/cli/main.js
 SOURCES := $(shell find cli lib boards drivers builder image ota kernel-js userland bench -name '*.ts' -not -name '*.test.ts' -not -path '*/assembly/*' 2>/dev/null)

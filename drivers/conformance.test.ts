@@ -1,7 +1,12 @@
 import { digitalConformance } from './conformance/digitalConformance.js';
+import { serialConformance } from './conformance/serialConformance.js';
+import { socatPtyPair } from './conformance/socatPtyPair.js';
 import { GpioIn } from './digital/GpioIn.js';
 import { GpioOut } from './digital/GpioOut.js';
 import { SimDigitalBus } from './digital/SimDigitalBus.js';
+import { SerialLine } from './serial/SerialLine.js';
+import { serialportBus } from './serial/serialportBus.js';
+import { simSerialPair } from './serial/simSerialPair.js';
 
 // Every driver/backend pair osmose ships runs its class's suite here, so `make test` covers
 // them all. A new pair is one more call.
@@ -17,5 +22,31 @@ digitalConformance({
     const bus = new SimDigitalBus();
     const driver = new GpioOut({ bus, pin: 'GPIO27', ...options });
     return { driver, probe: () => bus.level('GPIO27') };
+  },
+});
+
+serialConformance({
+  name: 'serial on simSerialPair',
+  open() {
+    const [near, far] = simSerialPair();
+    const driver = new SerialLine({ bus: near, port: 'serial0' });
+    return Promise.resolve({ driver, peer: far, dispose: () => far.close() });
+  },
+});
+
+serialConformance({
+  name: 'serial on serialport over a socat pty pair',
+  async open() {
+    const pty = await socatPtyPair();
+    const driver = new SerialLine({ bus: await serialportBus({ path: pty.a, baudRate: 115200 }), port: 'serial0' });
+    const peer = await serialportBus({ path: pty.b, baudRate: 115200 });
+    return {
+      driver,
+      peer,
+      async dispose() {
+        await peer.close();
+        await pty.close();
+      },
+    };
   },
 });
