@@ -1,0 +1,248 @@
+import { alwaysGranted } from '../../lib/capabilities.js';
+import { abiDefinition, abiFunction, type AbiDefinition, checkAbiConformance, readModuleAbiVersion, readWasmInterface, type WasmInterface } from '../../userland/abi/index.js';
+import type { KernelBoardConfig, KernelFragment } from '../boot/KernelImage.js';
+import { KernelError } from '../KernelError.js';
+import type { KernelDevices } from './KernelDevices.js';
+
+const status = Object.fromEntries(Object.entries(abiDefinition.status).map(([name, { code }]) => [name, code])) as { [K in keyof typeof abiDefinition.status]: number };
+const pageBytes = 65_536;
+
+/** What a fragment's host functions reach: the board, its devices, time and the event queue. */
+export interface FragmentContext {
+  readonly config: KernelBoardConfig;
+  readonly fragment: KernelFragment;
+  readonly devices: KernelDevices;
+  /** The board's memory ceiling, in 64 KiB pages. */
+  readonly memoryPages: number;
+  readonly log: (level: number, message: string) => void;
+  readonly now: () => number;
+  readonly monotonic: () => number;
+  /** Calls `fire` after delayMs, then every periodMs (0: once); returns a cancel. */
+  readonly schedule: (delayMs: number, periodMs: number, fire: () => void) => () => void;
+  /** Queues an event for this fragment. */
+  readonly raise: (kind: number, source: number, value: number) => void;
+}
+
+export interface LinkedFragment {
+  readonly instance: string;
+  readonly app: string;
+  /** Device name on this board → the handle this fragment knows it by. */
+  readonly handles: ReadonlyMap<string, number>;
+  /** The host modules linked: exactly those the fragment's capabilities grant. */
+  readonly linked: readonly string[];
+  initialize(): void;
+  /** The Status `start` returned, or undefined when the module has none. */
+  start(): number | undefined;
+  handle(kind: number, source: number, value: number): number;
+  memoryPages(): number;
+  /** Cancels the fragment's timers. */
+  close(): void;
+}
+
+type HostFn = (...args: number[]) => number | bigint;
+
+/**
+ * Compiles and instantiates one fragment's module with exactly the host modules its
+ * capabilities grant: the shim's own capability check, after the builder's. Refuses with a
+ * KernelError a module that is malformed, does not fit the ABI, has another ABI version,
+ * asks for more memory than the board has, or imports a function whose capability the
+ * fragment is not granted.
+ */
+export function linkFragment(bytes: Uint8Array, context: FragmentContext): LinkedFragment {
+  const { fragment } = context;
+  const data = { app: fragment.app, instance: fragment.instance };
+  let wasm: WasmInterface;
+  let module: WebAssembly.Module;
+  try {
+    wasm = readWasmInterface(bytes);
+    module = new WebAssembly.Module(bytes);
+  } catch (cause) {
+    throw new KernelError('kernel.malformed', `the module of ${fragment.instance} is not valid WebAssembly`, { data, cause });
+  }
+  const version = readModuleAbiVersion(wasm);
+  if (version !== undefined && version !== abiDefinition.version) {
+    throw new KernelError('kernel.abi-version', `the module of ${fragment.instance} was built for ABI ${version}; this shim implements ABI ${abiDefinition.version}`, { data: { ...data, version } });
+  }
+  const problems = checkAbiConformance(wasm);
+  if (problems.length > 0) {
+    throw new KernelError('kernel.abi', `the module of ${fragment.instance} does not fit the ABI: ${problems.map((p) => p.message).join('; ')}`, { data: { ...data, problems } });
+  }
+  const granted = new Set<string>([...alwaysGranted, ...fragment.capabilities]);
+  const ungranted = wasm.imports.flatMap((entry) => {
+    const missing = (abiFunction(entry.module, entry.name)?.requires ?? []).filter((cap) => !granted.has(cap));
+    return missing.length === 0 ? [] : [{ import: `${entry.module}.${entry.name}`, missing }];
+  });
+  if (ungranted.length > 0) {
+    throw new KernelError(
+      'kernel.ungranted-import',
+      `${fragment.instance} imports ${ungranted.map((u) => `${u.import} (needs ${u.missing.join(', ')})`).join(', ')}, which its policy does not grant; the shim does not link it`,
+      { hint: 'grant the capability in the policies and rebuild, or remove the import from the app', data: { ...data, ungranted, granted: [...granted] } },
+    );
+  }
+  if (wasm.memory !== undefined && wasm.memory.initial > context.memoryPages) {
+    throw new KernelError('kernel.memory-too-large', `the module of ${fragment.instance} starts with ${wasm.memory.initial} pages of memory; the board has ${context.memoryPages}`, {
+      data: { ...data, pages: wasm.memory.initial, limit: context.memoryPages },
+    });
+  }
+
+  const host = new Host(context);
+  const implementations = host.implementations();
+  const imports: Record<string, Record<string, HostFn>> = {};
+  const modules: AbiDefinition['modules'] = abiDefinition.modules;
+  for (const [moduleName, spec] of Object.entries(modules)) {
+    for (const [name, fn] of Object.entries(spec.functions)) {
+      if (!fn.requires.every((cap) => granted.has(cap))) continue;
+      (imports[moduleName] ??= {})[name] = implementations[`${moduleName}.${name}`] ?? (() => status.Unsupported);
+    }
+  }
+  let instance: WebAssembly.Instance;
+  try {
+    instance = new WebAssembly.Instance(module, imports);
+  } catch (cause) {
+    throw new KernelError('kernel.link', `the module of ${fragment.instance} could not be instantiated: ${cause instanceof Error ? cause.message : String(cause)}`, { data, cause });
+  }
+  const exports = instance.exports as { memory: WebAssembly.Memory; _initialize: () => void; start?: () => number; handle: (kind: number, source: number, value: number) => number };
+  host.memory = exports.memory;
+  return {
+    instance: fragment.instance,
+    app: fragment.app,
+    handles: host.handlesByDevice,
+    linked: Object.keys(imports).sort(),
+    initialize: () => exports._initialize(),
+    start: () => exports.start?.(),
+    handle: (kind, source, value) => exports.handle(kind, source, value),
+    memoryPages: () => exports.memory.buffer.byteLength / pageBytes,
+    close: () => host.close(),
+  };
+}
+
+class Host {
+  memory: WebAssembly.Memory | undefined;
+  readonly handlesByDevice = new Map<string, number>();
+  readonly #context: FragmentContext;
+  readonly #aliases = new Map<string, number>();
+  readonly #devices = new Map<number, string>();
+  readonly #timers = new Map<number, () => void>();
+  #nextTimer = 1;
+
+  constructor(context: FragmentContext) {
+    this.#context = context;
+    // Handles are small integers in the order of the fragment's bindings: stable for one config.
+    let next = 1;
+    for (const [alias, binding] of Object.entries(context.fragment.bindings)) {
+      if (!binding.local) continue;
+      const handle = this.handlesByDevice.get(binding.device) ?? next++;
+      this.#aliases.set(alias, handle);
+      this.#devices.set(handle, binding.device);
+      this.handlesByDevice.set(binding.device, handle);
+    }
+  }
+
+  close(): void {
+    for (const cancel of this.#timers.values()) cancel();
+    this.#timers.clear();
+  }
+
+  implementations(): Record<string, HostFn> {
+    const c = this.#context;
+    return {
+      'config.device': (ptr = 0, len = 0) => {
+        const alias = this.#text(ptr, len);
+        return alias === undefined ? status.BadArgument : (this.#aliases.get(alias) ?? status.NotFound);
+      },
+      'config.read': (keyPtr = 0, keyLen = 0, bufPtr = 0, bufCap = 0) => {
+        const key = this.#text(keyPtr, keyLen);
+        if (key === undefined) return status.BadArgument;
+        const value = this.#configValue(key);
+        if (value === undefined) return status.NotFound;
+        const encoded = new TextEncoder().encode(value);
+        if (encoded.length <= bufCap) {
+          if (!this.#fits(bufPtr, encoded.length)) return status.BadArgument;
+          new Uint8Array(this.#buffer(), bufPtr, encoded.length).set(encoded);
+        }
+        return encoded.length;
+      },
+      'log.write': (level = 0, ptr = 0, len = 0) => {
+        const message = this.#text(ptr, len);
+        if (message === undefined) return status.BadArgument;
+        c.log(level, message);
+        return status.Ok;
+      },
+      'clock.now': () => BigInt(Math.trunc(c.now())),
+      'clock.monotonic': () => BigInt(Math.trunc(c.monotonic())),
+      'clock.utcOffset': () => 0,
+      'clock.setTimer': (delay = 0, period = 0) => {
+        if (delay < 0 || period < 0) return status.BadArgument;
+        const id = this.#nextTimer++;
+        const cancel = c.schedule(delay, period, () => {
+          if (period === 0) this.#timers.delete(id);
+          c.raise(abiDefinition.events.Timer.code, id, 0);
+        });
+        this.#timers.set(id, cancel);
+        return id;
+      },
+      'clock.cancelTimer': (id = 0) => {
+        const cancel = this.#timers.get(id);
+        if (cancel === undefined) return status.NotFound;
+        cancel();
+        this.#timers.delete(id);
+        return status.Ok;
+      },
+      'gpio.read': (handle = 0) => {
+        const device = this.#digital(handle);
+        return device === undefined ? status.BadHandle : device.read();
+      },
+      'gpio.write': (handle = 0, level = 0) => {
+        const device = this.#digital(handle);
+        if (device?.output !== true) return status.BadHandle;
+        if (level !== 0 && level !== 1) return status.BadArgument;
+        device.write(level);
+        return status.Ok;
+      },
+    };
+  }
+
+  #digital(handle: number) {
+    const device = this.#devices.get(handle);
+    return device === undefined ? undefined : this.#context.devices.digital(device);
+  }
+
+  #buffer(): ArrayBuffer {
+    return this.memory?.buffer ?? new ArrayBuffer(0);
+  }
+
+  #fits(ptr: number, len: number): boolean {
+    return ptr >= 0 && len >= 0 && ptr + len <= this.#buffer().byteLength;
+  }
+
+  #text(ptr: number, len: number): string | undefined {
+    if (!this.#fits(ptr, len)) return undefined;
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(this.#buffer(), ptr, len));
+    } catch {
+      return undefined;
+    }
+  }
+
+  #configValue(key: string): string | undefined {
+    const { config, fragment } = this.#context;
+    const fixed: Record<string, string | undefined> = {
+      'board.id': config.board.id,
+      'board.type': config.board.type,
+      'app.name': fragment.app,
+      'app.instance': fragment.instance,
+      'space.id': config.board.space.at(-1),
+      'space.path': config.board.space.join('/'),
+    };
+    if (Object.hasOwn(fixed, key)) return fixed[key];
+    const device = /^device\.([^.]+)\.(.+)$/.exec(key);
+    if (device === null) return undefined;
+    const [, alias = '', setting = ''] = device;
+    const binding = fragment.bindings[alias];
+    if (binding === undefined) return undefined;
+    if (setting === 'driver') return binding.driver;
+    if (setting === 'board') return binding.board;
+    const value = binding.local ? config.devices[binding.device]?.settings[setting] : undefined;
+    return value === undefined ? undefined : typeof value === 'string' ? value : JSON.stringify(value);
+  }
+}
