@@ -1,9 +1,12 @@
+import { enclaveConformance } from './conformance/enclaveConformance.js';
 import { digitalConformance } from './conformance/digitalConformance.js';
 import { serialConformance } from './conformance/serialConformance.js';
 import { socatPtyPair } from './conformance/socatPtyPair.js';
 import { GpioIn } from './digital/GpioIn.js';
 import { GpioOut } from './digital/GpioOut.js';
 import { SimDigitalBus } from './digital/SimDigitalBus.js';
+import { SimEnclaveBus } from './enclave/SimEnclaveBus.js';
+import { VaultEnclave } from './enclave/VaultEnclave.js';
 import { SerialLine } from './serial/SerialLine.js';
 import { serialportBus } from './serial/serialportBus.js';
 import { simSerialPair } from './serial/simSerialPair.js';
@@ -49,4 +52,11 @@ serialConformance({
       },
     };
   },
+});
+
+const deviceSecrets = { first: new Uint8Array(32).fill(1), second: new Uint8Array(32).fill(2) };
+
+enclaveConformance({
+  name: 'enclave on SimEnclaveBus',
+  open: (device) => new VaultEnclave({ bus: new SimEnclaveBus({ deviceSecret: deviceSecrets[device] }) }),
 });

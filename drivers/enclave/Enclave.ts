@@ -1,0 +1,25 @@
+/**
+ * A key held inside an enclave. Only a number: the key's bytes never leave the enclave, so
+ * a handle is useless anywhere else (another enclave refuses it with `enclave.no-key`).
+ */
+export type KeyHandle = number;
+
+/** The one interface of the enclave class: sealed data and keys that never leave. */
+export interface Enclave {
+  /**
+   * A fresh key for a group, bound to its members' public keys (order and repeats do not
+   * matter). Fresh each time: once destroyed, it cannot be made again, which is how a
+   * recording is erased.
+   */
+  groupKey(memberPublicKeys: readonly Uint8Array[]): KeyHandle;
+  /** A key derived from the device key and a label: the same label gives the same key on this device, across restarts. */
+  deriveKey(label: string): KeyHandle;
+  /** Encrypts and authenticates `data` under `key`; the result is safe to store anywhere. */
+  seal(key: KeyHandle, data: Uint8Array): Uint8Array;
+  /** Opens what `seal` made; a changed byte or another key fails with `enclave.tampered`. */
+  open(key: KeyHandle, sealed: Uint8Array): Uint8Array;
+  /** Forgets a key; later use of the handle fails with `enclave.no-key`. */
+  destroyKey(key: KeyHandle): void;
+  /** Forgets every key. Every later call is refused with `driver.closed`; closing twice is harmless. */
+  close(): void;
+}
