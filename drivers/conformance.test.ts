@@ -1,10 +1,13 @@
 import { enclaveConformance } from './conformance/enclaveConformance.js';
+import { displayConformance } from './conformance/displayConformance.js';
 import { digitalConformance } from './conformance/digitalConformance.js';
 import { serialConformance } from './conformance/serialConformance.js';
 import { socatPtyPair } from './conformance/socatPtyPair.js';
 import { GpioIn } from './digital/GpioIn.js';
 import { GpioOut } from './digital/GpioOut.js';
 import { SimDigitalBus } from './digital/SimDigitalBus.js';
+import { FrameDisplay } from './display/FrameDisplay.js';
+import { SimDisplayBus } from './display/SimDisplayBus.js';
 import { SimEnclaveBus } from './enclave/SimEnclaveBus.js';
 import { VaultEnclave } from './enclave/VaultEnclave.js';
 import { SerialLine } from './serial/SerialLine.js';
@@ -59,4 +62,13 @@ const deviceSecrets = { first: new Uint8Array(32).fill(1), second: new Uint8Arra
 enclaveConformance({
   name: 'enclave on SimEnclaveBus',
   open: (device) => new VaultEnclave({ bus: new SimEnclaveBus({ deviceSecret: deviceSecrets[device] }) }),
+});
+
+displayConformance({
+  name: 'display on SimDisplayBus',
+  open(options) {
+    const bus = new SimDisplayBus(options);
+    const driver = new FrameDisplay({ bus, ...options });
+    return { driver, shown: (x, y) => bus.pixel(x, y), refreshes: () => bus.refreshes };
+  },
 });
