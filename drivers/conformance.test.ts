@@ -1,4 +1,5 @@
 import { enclaveConformance } from './conformance/enclaveConformance.js';
+import { audioConformance } from './conformance/audioConformance.js';
 import { displayConformance } from './conformance/displayConformance.js';
 import { digitalConformance } from './conformance/digitalConformance.js';
 import { serialConformance } from './conformance/serialConformance.js';
@@ -6,6 +7,9 @@ import { socatPtyPair } from './conformance/socatPtyPair.js';
 import { GpioIn } from './digital/GpioIn.js';
 import { GpioOut } from './digital/GpioOut.js';
 import { SimDigitalBus } from './digital/SimDigitalBus.js';
+import { Microphone } from './audio/Microphone.js';
+import { SimMicrophone, SimSpeaker } from './audio/SimAudio.js';
+import { Speaker } from './audio/Speaker.js';
 import { FrameDisplay } from './display/FrameDisplay.js';
 import { SimDisplayBus } from './display/SimDisplayBus.js';
 import { SimEnclaveBus } from './enclave/SimEnclaveBus.js';
@@ -70,5 +74,17 @@ displayConformance({
     const bus = new SimDisplayBus(options);
     const driver = new FrameDisplay({ bus, ...options });
     return { driver, shown: (x, y) => bus.pixel(x, y), refreshes: () => bus.refreshes };
+  },
+});
+
+audioConformance({
+  name: 'audio-in/audio-out on SimMicrophone/SimSpeaker',
+  microphone(options) {
+    const bus = new SimMicrophone();
+    return { driver: new Microphone({ bus, ...options }), sound: (pcm) => void bus.inject(pcm) };
+  },
+  speaker(options) {
+    const bus = new SimSpeaker();
+    return { driver: new Speaker({ bus, ...options }), heard: () => bus.played() };
   },
 });
