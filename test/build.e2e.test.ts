@@ -55,14 +55,14 @@ describe('osmose build on the coworking building', () => {
   it('builds every board, compiling each app once, and records one ledger commit', async () => {
     first = await buildBuilding({ root, timestamp: 1_800_000_000 });
     expect(first.upToDate).toBe(false);
-    expect(first.counts).toMatchObject({ boards: 17, changed: 17, modules: 5, compiles: 5, cacheHits: 0 });
+    expect(first.counts).toMatchObject({ boards: 17, changed: 17, modules: 6, compiles: 6, cacheHits: 0 });
     expect(first.ledger.created).toBe(true);
     expect(ledgerHead()).toBe(first.ledger.commit);
     git('fsck', '--strict');
 
     const files = git('ls-tree', '-r', '--name-only', ledgerRef).trim().split('\n');
     // Six boards run lights, yet the ledger holds one lights module: one wasm per app.
-    expect(files.filter((f) => f.startsWith('artifacts/'))).toHaveLength(5);
+    expect(files.filter((f) => f.startsWith('artifacts/'))).toHaveLength(6);
     expect(files.filter((f) => f.startsWith('manifests/'))).toHaveLength(17);
     const lights = lightsBoards.map((board) => manifest(board).modules.find((m) => m.app === 'lights')?.wasm);
     expect(new Set(lights).size).toBe(1);
@@ -94,7 +94,7 @@ describe('osmose build on the coworking building', () => {
   it('recompiles only the app whose source changed, and re-images only the boards running it', async () => {
     await edit('apps/heating/assembly/index.ts', (text) => text.replace('clock.every(60_000)', 'clock.every(30_000)'));
     const report = await buildBuilding({ root });
-    expect(report.counts).toMatchObject({ compiles: 1, cacheHits: 4 });
+    expect(report.counts).toMatchObject({ compiles: 1, cacheHits: 5 });
     expect(changed(report)).toEqual(['meeting-1-heating', 'meeting-2-heating', 'open-space-heating']);
     const heating = manifest('meeting-1-heating');
     expect(heating.source.uncommitted).toEqual(['apps/heating/assembly/index.ts']);

@@ -97,12 +97,25 @@ describe('osmose plan on the coworking template', () => {
     }
   });
 
-  it('places wayfinding on the speakers of the entrance and corridor, heating beside each heater, the wallpaper on each screen', async () => {
+  it('places wayfinding on the speakers of the entrance and corridor, heating beside each heater, the wallpaper on each screen but the entrance\'s', async () => {
     const plan = await planJson(await fromTemplate('coworking'));
     expect(instancesOf(plan, 'wayfinding')).toEqual(['wayfinding@entrance-guide', 'wayfinding@corridor-guide-1', 'wayfinding@corridor-guide-2']);
     expect(instancesOf(plan, 'heating')).toEqual(['heating@meeting-1-heating', 'heating@meeting-2-heating', 'heating@open-space-heating']);
-    expect(instancesOf(plan, 'wallpaper')).toEqual(['wallpaper@entrance-guide', 'wallpaper@meeting-1-wall', 'wallpaper@meeting-2-wall', 'wallpaper@open-space-wall']);
-    expect(plan.boards.find((b) => b.id === 'entrance-guide')?.fragments).toEqual(['wallpaper@entrance-guide', 'wayfinding@entrance-guide']);
+    expect(instancesOf(plan, 'wallpaper')).toEqual(['wallpaper@meeting-1-wall', 'wallpaper@meeting-2-wall', 'wallpaper@open-space-wall']);
+    expect(plan.boards.find((b) => b.id === 'entrance-guide')?.fragments).toEqual(['wayfinding@entrance-guide', 'presence@entrance-guide']);
+  });
+
+  it('welcomes people at the entrance with the presence app, on the entrance\'s own screen and speaker', async () => {
+    const plan = await planJson(await fromTemplate('coworking'));
+    expect(instancesOf(plan, 'presence')).toEqual(['presence@entrance-guide']);
+    const presence = byInstance(plan).get('presence@entrance-guide');
+    expect(presence?.scope).toEqual(['ground', 'entrance']);
+    expect(presence?.bindings).toEqual({
+      screen: { board: 'entrance-guide', device: 'screen', driver: 'display', local: true },
+      speaker: { board: 'entrance-guide', device: 'speaker', driver: 'audio-out', local: true },
+    });
+    expect(Object.keys(presence?.grants ?? {})).toEqual(['audio.out', 'display', 'presence', 'clock', 'log', 'config']);
+    expect(presence?.retain).toBeNull();
   });
 
   it('needs no circuit, grants every fragment what its devices call for, and lets nothing out of the building', async () => {

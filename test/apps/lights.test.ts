@@ -1,96 +1,83 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileApp } from '../builder/compile/compileApp.js';
-import { formatIssues } from '../builder/validate/formatIssues.js';
-import { abiDefinition } from '../userland/abi/abiDefinition.js';
-import type { HostImports } from '../userland/abi/HostImports.js';
-import { shippedAppsDir } from '../userland/shippedApps.js';
+import { compileShippedApp, EventKind, FakeBoard, type CompiledApp, type FakeBoardOptions, modulesItLinksWithout, type ModuleName, Status } from './fakeHost.js';
 
-// The lights app against a fake host: the board's side of the ABI reduced to a button, a
-// lamp and a log, typed from the ABI definition like kernel-js's host will be.
-const { Ok, Ignored, NotFound, BadHandle, Failed } = Object.fromEntries(Object.entries(abiDefinition.status).map(([name, status]) => [name, status.code])) as Record<keyof typeof abiDefinition.status, number>;
-const { Press, Release, Timer } = Object.fromEntries(Object.entries(abiDefinition.events).map(([name, event]) => [name, event.code])) as Record<keyof typeof abiDefinition.events, number>;
-
+// The lights app on a fake board: a button and a lamp. Debouncing is the gpio-in driver's,
+// so the app sees one Press per press and must toggle on each, whatever the releases do.
 const BUTTON = 4;
 const LAMP = 7;
+const modules: readonly ModuleName[] = ['config', 'gpio', 'log'];
 
-let module: WebAssembly.Module;
-
+let app: CompiledApp;
 beforeAll(async () => {
-  const result = await compileApp({ app: 'lights', files: new Map([['assembly/index.ts', readFileSync(join(shippedAppsDir(), 'lights', 'assembly', 'index.ts'), 'utf8')]]) });
-  if (!result.ok) throw new Error(formatIssues(result.issues));
-  module = new WebAssembly.Module(result.wasm);
+  app = await compileShippedApp('lights');
 });
 
-function boot(options: { devices?: Record<string, number>; lampFails?: boolean } = {}) {
-  const lamp = { fails: options.lampFails === true };
-  const devices = options.devices ?? { button: BUTTON, lamp: LAMP };
-  const writes: number[] = [];
-  const logs: string[] = [];
-  // The memory is known once the instance is, and grows: read its buffer at each call.
-  const view: { memory?: WebAssembly.Memory } = {};
-  const text = (ptr: number, len: number): string => new TextDecoder().decode(new Uint8Array(view.memory?.buffer ?? new ArrayBuffer(0), ptr, len));
-  const host: Pick<HostImports, 'config' | 'gpio' | 'log'> = {
-    config: {
-      device: (ptr, len) => devices[text(ptr, len)] ?? NotFound,
-      read: () => NotFound,
-    },
-    gpio: {
-      read: () => BadHandle,
-      write: (handle, level) => {
-        if (handle !== LAMP) return BadHandle;
-        if (lamp.fails) return Failed;
-        writes.push(level);
-        return Ok;
-      },
-    },
-    log: {
-      write: (_level, ptr, len) => {
-        logs.push(text(ptr, len));
-        return Ok;
-      },
-    },
-  };
-  const instance = new WebAssembly.Instance(module, host);
-  view.memory = instance.exports['memory'] as WebAssembly.Memory;
-  (instance.exports['_initialize'] as () => void)();
-  const handle = instance.exports['handle'] as (kind: number, source: number, value: number) => number;
-  return { handle, writes, logs, lamp };
+function boot(options: FakeBoardOptions = {}) {
+  const board = new FakeBoard({ devices: { button: BUTTON, lamp: LAMP }, ...options });
+  const lights = board.link(app.module, modules);
+  return { board, lights };
 }
 
 describe('the lights app', () => {
-  it('turns the lamp on at the first press and off at the second', () => {
-    const board = boot();
-    expect(board.handle(Press, BUTTON, 0)).toBe(Ok);
-    expect(board.writes).toEqual([1]);
-    expect(board.handle(Press, BUTTON, 0)).toBe(Ok);
-    expect(board.writes).toEqual([1, 0]);
-    expect(board.handle(Press, BUTTON, 0)).toBe(Ok);
-    expect(board.writes).toEqual([1, 0, 1]);
+  it('imports config, gpio and log, and links without none of them', () => {
+    expect(app.modules).toEqual(modules);
+    expect(app.functions).toEqual(['config.device', 'gpio.write', 'log.write']);
+    expect(modulesItLinksWithout(app, modules)).toEqual([]);
   });
 
-  it('ignores releases, other devices and other events', () => {
-    const board = boot();
-    expect(board.handle(Release, BUTTON, 0)).toBe(Ignored);
-    expect(board.handle(Press, LAMP, 0)).toBe(Ignored);
-    expect(board.handle(Timer, BUTTON, 0)).toBe(Ignored);
-    expect(board.writes).toEqual([]);
+  it('turns the lamp on at the first press, off at the second, and so on', () => {
+    const { board, lights } = boot();
+    expect(lights.start()).toBeUndefined(); // no start export: nothing happens until a press
+    for (const level of [1, 0, 1, 0]) {
+      expect(lights.handle(EventKind.Press, BUTTON, 0)).toBe(Status.Ok);
+      expect(board.calls.at(-1)).toEqual(['gpio.write', LAMP, level]);
+    }
+    expect(board.calls).toHaveLength(4);
+  });
+
+  it('ignores releases between presses: each press toggles once', () => {
+    const { board, lights } = boot();
+    const events = [EventKind.Press, EventKind.Release, EventKind.Release, EventKind.Press, EventKind.Release, EventKind.Press];
+    const answers = events.map((kind) => lights.handle(kind, BUTTON, 0));
+    expect(answers).toEqual([Status.Ok, Status.Ignored, Status.Ignored, Status.Ok, Status.Ignored, Status.Ok]);
+    expect(board.callsOf('gpio.write')).toEqual([[LAMP, 1], [LAMP, 0], [LAMP, 1]]);
+  });
+
+  it('ignores other devices and other events', () => {
+    const { board, lights } = boot();
+    expect(lights.handle(EventKind.Press, LAMP, 0)).toBe(Status.Ignored);
+    expect(lights.handle(EventKind.Press, 99, 0)).toBe(Status.Ignored);
+    for (const kind of [EventKind.Timer, EventKind.Message, EventKind.Audio, EventKind.Serial, EventKind.Arrived, EventKind.Left]) {
+      expect(lights.handle(kind, BUTTON, 1)).toBe(Status.Ignored);
+    }
+    expect(board.calls).toEqual([]);
     expect(board.logs).toEqual([]);
   });
 
   it('returns the failure of a write, and keeps its state true to the lamp', () => {
-    const board = boot({ lampFails: true });
-    expect(board.handle(Press, BUTTON, 0)).toBe(Failed);
-    expect(board.handle(Press, BUTTON, 0)).toBe(Failed);
-    board.lamp.fails = false;
-    // The lamp never came on, so the next press turns it on.
-    expect(board.handle(Press, BUTTON, 0)).toBe(Ok);
-    expect(board.writes).toEqual([1]);
+    const { board, lights } = boot();
+    board.fail('gpio.write', Status.Failed);
+    expect(lights.handle(EventKind.Press, BUTTON, 0)).toBe(Status.Failed);
+    board.fail('gpio.write', Status.Unavailable);
+    expect(lights.handle(EventKind.Press, BUTTON, 0)).toBe(Status.Unavailable);
+    board.fail('gpio.write', undefined);
+    // The lamp never came on, so every press so far asked for on, and the next one gets it.
+    expect(lights.handle(EventKind.Press, BUTTON, 0)).toBe(Status.Ok);
+    expect(lights.handle(EventKind.Press, BUTTON, 0)).toBe(Status.Ok);
+    expect(board.callsOf('gpio.write')).toEqual([[LAMP, 1], [LAMP, 1], [LAMP, 1], [LAMP, 0]]);
   });
 
-  it('answers NotFound when the board has no lamp bound to it', () => {
-    const board = boot({ devices: { button: BUTTON } });
-    expect(board.handle(Press, BUTTON, 0)).toBe(NotFound);
+  it('answers NotFound, touching nothing, when the board has no lamp bound to it', () => {
+    const { board, lights } = boot({ devices: { button: BUTTON } });
+    expect(lights.handle(EventKind.Press, BUTTON, 0)).toBe(Status.NotFound);
+    expect(board.calls).toEqual([]);
+  });
+
+  it('ignores presses when the board has no button bound to it', () => {
+    const { board, lights } = boot({ devices: { lamp: LAMP } });
+    // An unbound alias has no handle, so no event can be its.
+    expect(lights.handle(EventKind.Press, -1, 0)).toBe(Status.Ignored);
+    expect(lights.handle(EventKind.Press, BUTTON, 0)).toBe(Status.Ignored);
+    expect(board.calls).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-// Records the meeting into the room's enclave, encrypted under a group key for exactly the
+// Records the meeting into the room's enclave, sealed under a group key for exactly the
 // people present. When anyone leaves, recording pauses at once and that key is dropped, so
 // the others can talk freely; when someone arrives, recording resumes under a new key for
 // the people then present. How long recordings are kept, and who may read them, is policy
@@ -7,7 +7,7 @@ import { EventKind, Status, audio, enclave, presence } from "osmose";
 
 const mic = audio.microphone("mic");
 const vault = enclave.open("vault");
-// The key stays inside the enclave; the app only ever holds its handle.
+// The key stays inside the enclave; the app only ever holds its handle (-1: none, not recording).
 let key = -1;
 
 export function handle(kind: EventKind, source: i32, value: i32): Status {
@@ -15,11 +15,29 @@ export function handle(kind: EventKind, source: i32, value: i32): Status {
   if (kind != EventKind.Arrived) return Status.Ignored;
   const paused = pause();
   if (paused != Status.Ok) return paused;
-  key = vault.groupKey(presence.here());
-  if (key < 0) return key;
-  return mic.recordInto(vault, key);
+  return record();
 }
 
+/** Starts recording under a new key for the people present now. */
+function record(): Status {
+  const present = presence.count();
+  // Presence could not be read: without knowing who is here there is no key to record under.
+  if (present < 0) return present;
+  const people = presence.here();
+  if (people.length == 0) return Status.Ok; // they left already: nothing to record
+  const derived = vault.groupKey(people);
+  if (derived < 0) return derived;
+  const status = mic.recordInto(vault, derived);
+  if (status != Status.Ok) {
+    // Not recording: hold no key.
+    vault.dropKey(derived);
+    return status;
+  }
+  key = derived;
+  return Status.Ok;
+}
+
+/** Stops recording and drops its key; nothing to do when not recording. */
 function pause(): Status {
   if (key < 0) return Status.Ok;
   const stopped = mic.stop();

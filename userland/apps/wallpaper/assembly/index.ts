@@ -3,23 +3,31 @@
 import { EventKind, Status, config, display, presence } from "osmose";
 
 const screen = display.open("screen");
-let occupied = false;
+// What the screen shows: -1 nothing yet (or a draw failed, or presence could not be read),
+// 0 free, 1 in use.
+let shown: i32 = -1;
 
 export function start(): Status {
-  occupied = presence.count() > 0;
-  return draw();
+  const present = presence.count();
+  // Presence could not be read: show the name alone rather than guess, and report why.
+  if (present < 0) {
+    screen.showText(config.spaceName());
+    return present;
+  }
+  return show(present > 0 ? 1 : 0);
 }
 
 export function handle(kind: EventKind, source: i32, value: i32): Status {
   if (kind != EventKind.Arrived && kind != EventKind.Left) return Status.Ignored;
   // value: how many people are present now.
-  const now = value > 0;
-  if (now == occupied) return Status.Ignored;
-  occupied = now;
-  return draw();
+  return show(value > 0 ? 1 : 0);
 }
 
-function draw(): Status {
+function show(occupied: i32): Status {
+  if (occupied == shown) return Status.Ok;
   const name = config.spaceName();
-  return screen.showText(occupied ? name + " - in use" : name + " - free");
+  const status = screen.showText(occupied == 1 ? name + " - in use" : name + " - free");
+  // Remember only what is really on the wall, so a failed draw is tried again.
+  shown = status == Status.Ok ? occupied : -1;
+  return status;
 }
