@@ -28,8 +28,8 @@ const apps = readdirSync(shippedAppsDir(), { withFileTypes: true })
 const policies = parse(readFileSync(join(templatesDir(), 'coworking', 'policies.yaml'), 'utf8')) as PoliciesInput;
 
 describe('the apps that ship with osmose', () => {
-  it('are the five the coworking template runs', () => {
-    expect(apps).toEqual(['heating', 'lights', 'recorder', 'wallpaper', 'wayfinding']);
+  it('are the six the coworking template runs', () => {
+    expect(apps).toEqual(['heating', 'lights', 'presence', 'recorder', 'wallpaper', 'wayfinding']);
   });
 
   it.each(apps)('%s compiles, and imports nothing the coworking policies do not grant it', async (name) => {
