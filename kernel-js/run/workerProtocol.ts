@@ -1,0 +1,23 @@
+import type { OsmoseErrorJson } from '../../lib/OsmoseError.js';
+import type { KernelBoardConfig } from '../boot/KernelImage.js';
+
+/** What the watchdog gives the worker when it starts a unikernel. */
+export interface WorkerStart {
+  readonly config: KernelBoardConfig;
+  readonly modules: readonly (readonly [app: string, bytes: Uint8Array])[];
+  readonly memoryPages: number;
+  /** Int32Array view: [0] 1 while an event runs, [1] events begun so far. */
+  readonly heartbeat: SharedArrayBuffer;
+}
+
+export type ToWorker = { readonly type: 'input'; readonly device: string; readonly level: number };
+
+export type FromWorker =
+  | { readonly type: 'ready' }
+  | { readonly type: 'output'; readonly device: string; readonly level: number }
+  | { readonly type: 'log'; readonly instance: string; readonly level: number; readonly message: string }
+  | { readonly type: 'trap'; readonly instance: string; readonly message: string }
+  | { readonly type: 'stop'; readonly error: OsmoseErrorJson };
+
+export const heartbeatBusy = 0;
+export const heartbeatCount = 1;

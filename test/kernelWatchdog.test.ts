@@ -1,0 +1,148 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { uleb } from '../userland/abi/versionSection.js';
+import type { KernelBoardConfig } from '../kernel-js/boot/KernelImage.js';
+import { Watchdog, type WatchdogOptions, type WatchdogStop } from '../kernel-js/run/Watchdog.js';
+import { compiledShippedWasm } from './fixtures/compiledShippedWasm.js';
+import { section } from './fixtures/wasmModule.js';
+
+// Misbehaving unikernels, written byte by byte: each has a memory, an _initialize and a
+// handle whose body is given. The watchdog must stop each one, say why, and restart it.
+const body = (code: readonly number[]): number[] => {
+  const bytes = [0x00, ...code, 0x0b];
+  return [...uleb(bytes.length), ...bytes];
+};
+function unikernel(handle: readonly number[], initialize: readonly number[] = []): Uint8Array {
+  const name = (text: string): number[] => [...uleb(text.length), ...new TextEncoder().encode(text)];
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [2, 0x60, 0, 0, 0x60, 3, 0x7f, 0x7f, 0x7f, 1, 0x7f]),
+    ...section(3, [2, 0, 1]),
+    ...section(5, [1, 0x00, 1]),
+    ...section(7, [3, ...name('memory'), 0x02, 0, ...name('_initialize'), 0x00, 0, ...name('handle'), 0x00, 1]),
+    ...section(10, [2, ...body(initialize), ...body(handle)]),
+  ]);
+}
+const loops = unikernel([0x03, 0x40, 0x0c, 0x00, 0x0b, 0x41, 0x00]);
+const traps = unikernel([0x00]);
+const grows = unikernel([0x41, 0x01, 0x40, 0x00, 0x1a, 0x41, 0x00]);
+const trapsInInit = unikernel([0x41, 0x00], [0x00]);
+
+const config: KernelBoardConfig = {
+  format: 1,
+  abi: 1,
+  board: { id: 'door', type: 'sim', space: ['b'] },
+  devices: { button: { driver: 'gpio-in', settings: {} }, lamp: { driver: 'gpio-out', settings: {} } },
+  fragments: [{
+    instance: 'app@door',
+    app: 'app',
+    bindings: { button: { board: 'door', device: 'button', driver: 'gpio-in', local: true }, lamp: { board: 'door', device: 'lamp', driver: 'gpio-out', local: true } },
+    capabilities: ['gpio'],
+  }],
+  circuits: [],
+};
+
+const running: Watchdog[] = [];
+afterEach(async () => {
+  for (const dog of running.splice(0)) await dog.close();
+});
+
+/** A watchdog and promises for its next stop and its next ready. */
+function watch(wasm: Uint8Array, options: Partial<WatchdogOptions> = {}) {
+  const stops: WatchdogStop[] = [];
+  const waiting: { readonly until: () => boolean; readonly resolve: () => void }[] = [];
+  let ready = 0;
+  const outputs: [string, number][] = [];
+  const wake = (): void => {
+    for (const w of waiting.filter((candidate) => candidate.until())) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve();
+    }
+  };
+  const dog = new Watchdog({
+    config,
+    modules: new Map([['app', wasm]]),
+    limits: { memoryPages: 4, eventBudgetMs: 20 },
+    backoff: { baseMs: 5, maxMs: 60_000 },
+    ...options,
+    onStop: (stop) => {
+      stops.push(stop);
+      wake();
+    },
+    onReady: () => {
+      ready++;
+      wake();
+    },
+    onTrap: wake,
+    onOutput: (device, level) => {
+      outputs.push([device, level]);
+      wake();
+    },
+  });
+  running.push(dog);
+  const until = (condition: () => boolean): Promise<void> => (condition() ? Promise.resolve() : new Promise((resolve) => waiting.push({ until: condition, resolve })));
+  dog.start();
+  return { dog, stops, outputs, until, readies: () => ready };
+}
+
+const generous = 20_000;
+
+describe("kernel-js's watchdog", () => {
+  let lights: Uint8Array;
+  beforeAll(async () => {
+    lights = await compiledShippedWasm('lights');
+  });
+
+  it('runs the lights app in a worker: a press turns the lamp on', async () => {
+    const { dog, outputs, until, stops } = watch(lights);
+    await until(() => dog.health().running);
+    dog.input('button', 1);
+    await until(() => outputs.length === 1);
+    expect(outputs).toEqual([['lamp', 1]]);
+    expect(dog.health().outputs).toEqual({ lamp: 1 });
+    expect(stops).toEqual([]);
+  }, generous);
+
+  it('terminates a handler that never returns, records why, and restarts the unikernel', async () => {
+    const { dog, stops, until, readies } = watch(loops);
+    await until(() => readies() === 1);
+    dog.input('button', 1);
+    await until(() => stops.length === 1);
+    expect(stops[0]?.error.code).toBe('watchdog.event-budget');
+    await until(() => readies() === 2);
+    expect(dog.health()).toMatchObject({ running: true, runs: 2 });
+  }, generous);
+
+  it("stops a unikernel whose memory grows past the board's limit", async () => {
+    const { dog, stops, until, readies } = watch(grows);
+    await until(() => readies() === 1);
+    for (let i = 0; i < 4; i++) dog.input('button', 1);
+    await until(() => stops.length === 1);
+    expect(stops[0]?.error).toMatchObject({ code: 'watchdog.memory', data: { pages: 5, limit: 4 } });
+  }, generous);
+
+  it('stops a trap storm, counting traps, and carries on past fewer', async () => {
+    const { dog, stops, until, readies } = watch(traps, { trapStorm: { count: 3, windowMs: 3_600_000 } });
+    await until(() => readies() === 1);
+    dog.input('button', 1);
+    dog.input('button', 0);
+    await until(() => dog.health().traps === 2);
+    expect(stops).toEqual([]);
+    dog.input('button', 1);
+    await until(() => stops.length === 1);
+    expect(stops[0]?.error.code).toBe('watchdog.trap-storm');
+  }, generous);
+
+  it('backs off exponentially when a unikernel traps in initialisation every time', async () => {
+    const { stops, until } = watch(trapsInInit);
+    await until(() => stops.length === 3);
+    expect(stops.map((stop) => stop.error.code)).toEqual(['kernel.init-trap', 'kernel.init-trap', 'kernel.init-trap']);
+    expect(stops.map((stop) => stop.restartInMs)).toEqual([5, 10, 20]);
+    expect(stops.map((stop) => stop.run)).toEqual([1, 2, 3]);
+  }, generous);
+
+  it('refuses an ungranted import in the worker, as a stop with the reason', async () => {
+    const { stops, until } = watch(lights, { config: { ...config, fragments: config.fragments.map((f) => ({ ...f, capabilities: [] })) } });
+    await until(() => stops.length === 1);
+    expect(stops[0]?.error.code).toBe('kernel.ungranted-import');
+  }, generous);
+});
