@@ -42,6 +42,14 @@ export function digitalConformance(harness: DigitalHarness): void {
       open.push(rig.driver);
       return rig;
     };
+    // A wire's idle level is the hardware's business (a pull, a chip that idles high); the edge
+    // tests start from a wire held low long enough to settle under any debounce.
+    const inputAtRest = (options: DigitalInputOptions = {}): DigitalInputRig => {
+      const rig = input(options);
+      rig.drive(0);
+      vi.advanceTimersByTime(1000);
+      return rig;
+    };
     const output = (options: { initial?: Level; activeLow?: boolean } = {}): DigitalOutputRig => {
       const rig = harness.output(options);
       open.push(rig.driver);
@@ -94,7 +102,7 @@ export function digitalConformance(harness: DigitalHarness): void {
     });
 
     it('reports edges without debounce as they happen', () => {
-      const button = input();
+      const button = inputAtRest();
       const seen: Level[] = [];
       button.driver.watch((level) => seen.push(level));
       button.drive(1);
@@ -103,7 +111,7 @@ export function digitalConformance(harness: DigitalHarness): void {
     });
 
     it('reports only the edges asked for', () => {
-      const rising = input({ edge: 'rising' });
+      const rising = inputAtRest({ edge: 'rising' });
       const seen: Level[] = [];
       rising.driver.watch((level) => seen.push(level));
       rising.drive(1);
@@ -113,7 +121,7 @@ export function digitalConformance(harness: DigitalHarness): void {
     });
 
     it('debounces: a bouncing press is one edge, once the line has been still', () => {
-      const button = input({ debounceMs: 10 });
+      const button = inputAtRest({ debounceMs: 10 });
       const seen: Level[] = [];
       button.driver.watch((level) => seen.push(level));
       button.drive(1);
@@ -128,7 +136,7 @@ export function digitalConformance(harness: DigitalHarness): void {
     });
 
     it('debounces: a glitch shorter than the debounce that returns to the settled level is no edge', () => {
-      const button = input({ debounceMs: 10 });
+      const button = inputAtRest({ debounceMs: 10 });
       const seen: Level[] = [];
       button.driver.watch((level) => seen.push(level));
       button.drive(1);
@@ -149,7 +157,7 @@ export function digitalConformance(harness: DigitalHarness): void {
     });
 
     it('stops calling a listener once unwatched, and nothing after close', () => {
-      const button = input({ debounceMs: 5 });
+      const button = inputAtRest({ debounceMs: 5 });
       const first: Level[] = [];
       const second: Level[] = [];
       const stop = button.driver.watch((level) => first.push(level));
