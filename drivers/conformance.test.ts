@@ -1,6 +1,10 @@
 import { enclaveConformance } from './conformance/enclaveConformance.js';
 import { audioConformance } from './conformance/audioConformance.js';
 import { displayConformance } from './conformance/displayConformance.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { digitalConformance } from './conformance/digitalConformance.js';
 import { serialConformance } from './conformance/serialConformance.js';
 import { socatPtyPair } from './conformance/socatPtyPair.js';
@@ -10,6 +14,7 @@ import { SimDigitalBus } from './digital/SimDigitalBus.js';
 import { Microphone } from './audio/Microphone.js';
 import { SimMicrophone, SimSpeaker } from './audio/SimAudio.js';
 import { Speaker } from './audio/Speaker.js';
+import { FbdevDisplayBus } from './display/FbdevDisplayBus.js';
 import { FrameDisplay } from './display/FrameDisplay.js';
 import { SimDisplayBus } from './display/SimDisplayBus.js';
 import { SimEnclaveBus } from './enclave/SimEnclaveBus.js';
@@ -86,5 +91,35 @@ audioConformance({
   speaker(options) {
     const bus = new SimSpeaker();
     return { driver: new Speaker({ bus, ...options }), heard: () => bus.played() };
+  },
+});
+
+// No /dev/fb* on the test machine: the fbdev bus writes a file laid out as a 32-bit frame
+// buffer with a padded stride, and the panel is read back from that file.
+const fbDir = mkdtempSync(join(tmpdir(), 'osmose-fb-'));
+afterAll(() => rmSync(fbDir, { recursive: true, force: true }));
+let fbCount = 0;
+
+displayConformance({
+  name: 'display on FbdevDisplayBus (a file laid out as /dev/fb, 32 bpp, padded stride)',
+  open(options) {
+    const path = join(fbDir, `fb${fbCount++}`);
+    const stride = options.width * 4 + 64;
+    writeFileSync(path, Buffer.alloc(stride * Math.max(options.height, 1)));
+    const refreshes: { x: number; y: number; width: number; height: number }[] = [];
+    const fb = new FbdevDisplayBus({ path, width: options.width, height: options.height, bitsPerPixel: 32, stride });
+    const bus = {
+      refresh: (frame: Uint8Array, width: number, rect: (typeof refreshes)[number]) => {
+        refreshes.push({ ...rect });
+        fb.refresh(frame, width, rect);
+      },
+      close: () => fb.close(),
+    };
+    const driver = new FrameDisplay({ bus, ...options });
+    return {
+      driver,
+      shown: (x, y) => readFileSync(path).readUInt32LE(y * stride + x * 4) & 0xffffff,
+      refreshes: () => refreshes,
+    };
   },
 });
