@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerBuilderCommands } from '../builder/commands/registerBuilderCommands.js';
+import { registerKernelCommands } from '../kernel-js/commands/registerKernelCommands.js';
 import type { CliContext, RegisterCommands } from '../lib/cli/CliContext.js';
 import { InputError, isOsmoseError } from '../lib/OsmoseError.js';
 import { osmoseVersion as version } from '../lib/osmoseVersion.js';
@@ -21,7 +22,7 @@ export interface CliIo {
 }
 
 /** The layers that own commands, top to bottom. */
-export const commandLayers: readonly RegisterCommands[] = [registerBuilderCommands];
+export const commandLayers: readonly RegisterCommands[] = [registerBuilderCommands, registerKernelCommands];
 
 /**
  * Runs one osmose command line and returns its exit status. Refused input prints its reasons

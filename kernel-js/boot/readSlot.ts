@@ -90,7 +90,9 @@ export async function readSlot(dir: string, slot: SlotName, context: SlotContext
 function signatureVerifies(envelope: KernelSignedManifest, tufKey: KernelTufKey): boolean {
   try {
     const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(tufKey.keyval.public, 'hex').toString('base64url') }, format: 'jwk' });
-    const keyid = createHash('sha256').update(canonicalize(tufKey)).digest('hex');
+    // The key id is over the key object alone: a keys/<role>.json also carries its keyid.
+    const { keytype, scheme, keyval } = tufKey;
+    const keyid = createHash('sha256').update(canonicalize({ keytype, scheme, keyval: { public: keyval.public } })).digest('hex');
     const message = Buffer.from(canonicalize(envelope.signed));
     return envelope.signatures.some((s) => s.keyid === keyid && verify(null, message, key, Buffer.from(s.sig, 'hex')));
   } catch {

@@ -1,0 +1,98 @@
+import { stat } from 'node:fs/promises';
+import { boardsById } from '../../boards/index.js';
+import { InputError } from '../../lib/OsmoseError.js';
+import { KernelError } from '../KernelError.js';
+import { Watchdog, type WatchdogHealth, type WatchdogOptions, type WatchdogStop } from '../run/Watchdog.js';
+import type { BoardState } from './BoardState.js';
+import { readBoardState, withStop, writeBoardState } from './boardStateFile.js';
+import { chooseSlot, type BootChoice } from './chooseSlot.js';
+
+export interface BootHealth {
+  readonly board: string;
+  readonly type: string;
+  readonly slot: string | null;
+  readonly row: string;
+  readonly image: string | null;
+  readonly state: BoardState;
+  readonly unikernel: WatchdogHealth;
+}
+
+export interface BootedBoard {
+  readonly choice: BootChoice;
+  readonly watchdog: Watchdog;
+  /** Resolves once the unikernel has started or been stopped for the first time. */
+  readonly settled: Promise<void>;
+  health(): Promise<BootHealth>;
+  close(): Promise<void>;
+}
+
+export type BootOptions = Pick<WatchdogOptions, 'onOutput' | 'onLog' | 'onStop' | 'trapStorm' | 'backoff'>;
+
+/**
+ * Boots a board directory: chooses and verifies a slot (state saved first), then runs its
+ * unikernel under the watchdog with the board's limits. Every stop is recorded in
+ * state.json; a slot on trial is confirmed once its unikernel has started.
+ */
+export async function bootBoard(dir: string, options: BootOptions = {}): Promise<BootedBoard> {
+  const info = await stat(dir).catch(() => undefined);
+  if (info === undefined) throw new InputError('boot.no-such-directory', `${dir} does not exist`, { hint: 'give osmose boot a board directory', data: { dir } });
+  if (!info.isDirectory()) {
+    throw new InputError('boot.image-unsupported', `${dir} is a file; booting from an image file is not supported yet`, { hint: 'give osmose boot a board directory (kernel-js/README.md)', data: { dir } });
+  }
+  const choice = await chooseSlot(dir);
+  if (choice.slot === null) {
+    throw new InputError('boot.panic', `no slot of ${dir} verifies: ${Object.values(choice.state.lastBoot?.refused ?? {}).map((r) => r.reason).join('; ')}`, {
+      hint: 'install a signed image for this board in slot a or b',
+      data: { refused: choice.state.lastBoot?.refused ?? {} },
+    });
+  }
+  const spec = boardsById.get(choice.identity.type);
+  if (spec === undefined) throw new KernelError('boot.unknown-board-type', `board.json names board type ${choice.identity.type}, which this shim has no support package for`, { data: { type: choice.identity.type } });
+
+  // State writes are chained so that two stops close together never interleave.
+  let writes: Promise<void> = Promise.resolve();
+  const update = (change: (state: BoardState) => BoardState): Promise<void> => {
+    writes = writes.then(async () => writeBoardState(dir, change(await readBoardState(dir))));
+    return writes;
+  };
+  const slot = choice.slot;
+  let settle: () => void = () => undefined;
+  const settled = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
+  const watchdog = new Watchdog({
+    ...options,
+    config: slot.config,
+    modules: slot.modules,
+    limits: spec.limits,
+    onReady: () => {
+      void update((state) => (state.confirmed ? state : { ...state, confirmed: true, bootCount: 0 })).then(settle);
+    },
+    onStop: (stop: WatchdogStop) => {
+      options.onStop?.(stop);
+      void update((state) => withStop(state, { at: new Date().toISOString(), slot: slot.slot, code: stop.error.code, message: stop.error.message })).then(settle);
+    },
+  });
+  watchdog.start();
+  return {
+    choice,
+    watchdog,
+    settled,
+    health: async () => {
+      await writes;
+      return {
+        board: choice.identity.board,
+        type: choice.identity.type,
+        slot: slot.slot,
+        row: choice.row.name,
+        image: slot.manifest.signed.image,
+        state: await readBoardState(dir),
+        unikernel: watchdog.health(),
+      };
+    },
+    close: async () => {
+      await watchdog.close();
+      await writes;
+    },
+  };
+}

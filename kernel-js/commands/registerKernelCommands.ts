@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { printJson, type CliContext } from '../../lib/cli/CliContext.js';
+import { bootBoard, type BootHealth } from '../boot/bootBoard.js';
+
+/** The commands kernel-js owns. */
+export function registerKernelCommands(program: Command, cli: CliContext): void {
+  program
+    .command('boot')
+    .argument('<board-dir>', 'a board directory: board.json, trust/, slots a/ and b/, state.json (kernel-js/README.md)')
+    .description("boot a board's unikernel from its directory: pick and verify a slot, run it under the watchdog until interrupted")
+    .option('--json', 'print the health report as JSON')
+    .option('--once', 'print the health report once the unikernel has started (or been stopped), then exit')
+    .action(async (dir: string, options: { json?: boolean; once?: boolean }) => {
+      const board = await bootBoard(resolve(cli.cwd(), dir), {
+        onStop: (stop) => cli.stderr(`osmose boot: unikernel stopped: ${stop.error.code}: ${stop.error.message}; restarting in ${stop.restartInMs} ms\n`),
+        onOutput: (device, level) => {
+          if (options.json !== true) cli.stdout(`${device} = ${level}\n`);
+        },
+      });
+      await board.settled;
+      const report = async (): Promise<void> => {
+        const health = await board.health();
+        if (options.json === true) printJson(cli, health);
+        else cli.stdout(describe(health));
+      };
+      if (options.once !== true) {
+        await report();
+        await new Promise<void>((done) => process.once('SIGINT', () => done()));
+      }
+      await report();
+      await board.close();
+    });
+}
+
+function describe(health: BootHealth): string {
+  const u = health.unikernel;
+  const last = u.stops.at(-1);
+  return [
+    `${health.board} (${health.type}): slot ${health.slot ?? '-'} by row ${health.row}, image ${health.image?.slice(0, 12) ?? '-'}`,
+    `  unikernel ${u.running ? 'running' : 'stopped'}, run ${u.runs}, ${u.stops.length} stops, ${u.traps} traps${last === undefined ? '' : `; last stop ${last.error.code}`}`,
+    `  state: active ${health.state.active}, ${health.state.confirmed ? 'confirmed' : `on trial (boot ${health.state.bootCount} of ${health.state.bootLimit})`}`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,97 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BoardConfig } from '../builder/build/BoardImage.js';
+import { buildBuilding } from '../builder/build/buildBuilding.js';
+import type { SignedManifest } from '../builder/build/signManifest.js';
+import { runCli } from '../cli/runCli.js';
+import { bootBoard } from '../kernel-js/boot/bootBoard.js';
+import { chooseSlot } from '../kernel-js/boot/chooseSlot.js';
+import type { KernelBoardConfig, KernelSignedManifest } from '../kernel-js/boot/KernelImage.js';
+import { boardDirFromLedger } from './fixtures/boardDirFromLedger.js';
+
+// kernel-js reads what the builder writes without importing it: its types must accept the
+// builder's (checked by tsc here) and its reader must accept a real build (checked below).
+function kernelReads(config: BoardConfig, manifest: SignedManifest): [KernelBoardConfig, KernelSignedManifest] {
+  return [config, manifest];
+}
+
+let parent: string;
+let root: string;
+beforeAll(async () => {
+  parent = await mkdtemp(join(tmpdir(), 'osmose-boot-'));
+  root = join(parent, 'cw');
+  const io = { cwd: parent, stdout: () => undefined, stderr: (text: string) => process.stderr.write(text), env: { OSMOSE_ROOT_PASSPHRASE: 'test passphrase' }, interactive: false };
+  expect(await runCli(['init', root, '--template', 'coworking'], io)).toBe(0);
+  await buildBuilding({ root, timestamp: 1_800_000_000 });
+}, 120_000);
+afterAll(() => rm(parent, { recursive: true, force: true }));
+
+async function boardDir(board: string): Promise<string> {
+  const dir = await mkdtemp(join(parent, `${board}-`));
+  await boardDirFromLedger(root, board, dir);
+  return dir;
+}
+
+describe('kernel-js boots what osmose build made', () => {
+  it("parses a real build's configuration and signed manifest, and verifies the slot", async () => {
+    const show = (path: string): string => execFileSync('git', ['-C', root, 'show', `refs/osmose/builds:${path}`], { encoding: 'utf8' });
+    const [config, manifest] = kernelReads(JSON.parse(show('configs/meeting-1-door.json')) as BoardConfig, JSON.parse(show('manifests/meeting-1-door.json')) as SignedManifest);
+    const choice = await chooseSlot(await boardDir('meeting-1-door'));
+    expect(choice.row.name).toBe('confirmed');
+    expect(choice.slot?.config).toEqual(config);
+    expect(choice.slot?.manifest).toEqual(manifest);
+    expect([...(choice.slot?.modules.keys() ?? [])]).toEqual(manifest.signed.modules.map((m) => m.app));
+  });
+
+  it("boots meeting-1-door: its button toggles its lamp, through the worker", async () => {
+    const outputs: [string, number][] = [];
+    let wake: () => void = () => undefined;
+    const board = await bootBoard(await boardDir('meeting-1-door'), {
+      onOutput: (device, level) => {
+        outputs.push([device, level]);
+        wake();
+      },
+    });
+    try {
+      await board.settled;
+      const lit = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      board.watchdog.input('button', 1);
+      await lit;
+      expect(outputs).toEqual([['lamp', 1]]);
+      const health = await board.health();
+      expect(health).toMatchObject({ board: 'meeting-1-door', type: 'sim', slot: 'a', row: 'confirmed', unikernel: { running: true, stops: [] } });
+    } finally {
+      await board.close();
+    }
+  }, 60_000);
+
+  it('falls back to slot B when slot A was tampered with, recording why', async () => {
+    const dir = await boardDir('meeting-1-door');
+    await boardDirFromLedger(root, 'meeting-1-door', dir, 'b');
+    await writeFile(join(dir, 'a', 'config.json'), '{"format": 1}');
+    const choice = await chooseSlot(dir);
+    expect(choice.row.name).toBe('active-broken');
+    expect(choice.slot?.slot).toBe('b');
+    expect(JSON.parse(await readFile(join(dir, 'state.json'), 'utf8'))).toMatchObject({ active: 'b', lastBoot: { refused: { a: { code: 'slot.config-digest' } } } });
+  });
+
+  it('osmose boot --once --json prints the health report; a board with no valid slot is refused', async () => {
+    let out = '';
+    let err = '';
+    const io = { cwd: parent, stdout: (text: string) => (out += text), stderr: (text: string) => (err += text), env: {}, interactive: false };
+    const dir = await boardDir('meeting-2-door');
+    expect(await runCli(['boot', dir, '--once', '--json'], io)).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ board: 'meeting-2-door', slot: 'a', unikernel: { running: true } });
+
+    await rm(join(dir, 'a'), { recursive: true });
+    out = '';
+    expect(await runCli(['boot', dir, '--once', '--json'], io)).toBe(1);
+    expect(JSON.parse(out)).toMatchObject({ ok: false, error: { code: 'boot.panic' } });
+    expect(err).toBe('');
+  }, 60_000);
+});
