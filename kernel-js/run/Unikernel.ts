@@ -78,6 +78,7 @@ export class Unikernel {
 
   /** A digital input changed: each fragment bound to it gets Press or Release. */
   input(device: string, level: number): void {
+    if (this.#options.devices.digital(device)?.output !== false) return;
     for (const fragment of this.#fragments) {
       const handle = fragment.handles.get(device);
       if (handle !== undefined) this.#queue.push({ fragment, kind: level === 0 ? Release.code : Press.code, source: handle, value: 0 });
