@@ -45,3 +45,7 @@ export type { Wav } from './audio/wav.js';
 export { SimDisplayBus } from './display/SimDisplayBus.js';
 export { encodePng } from './display/encodePng.js';
 export { SimEnclaveBus } from './enclave/SimEnclaveBus.js';
+
+// Opening a device from its building.yaml settings on a board's buses.
+export { openDriver } from './openDriver.js';
+export type { BoardBuses, DeviceSettings, OpenedDriver } from './openDriver.js';
