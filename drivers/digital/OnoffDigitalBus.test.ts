@@ -36,4 +36,22 @@ describe('OnoffDigitalBus on a sysfs tree faked in a private mount namespace', (
       afterClose: 'driver.closed',
     });
   });
+
+  it('passes the digital conformance suite (run by vitest inside the namespace)', async () => {
+    const userns = process.getuid?.() === 0 ? [] : ['--map-root-user'];
+    const repo = fileURLToPath(new URL('../..', import.meta.url));
+    const vitest = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
+    const result = await run('unshare', [
+      '--mount',
+      ...userns,
+      'sh',
+      '-c',
+      'mount -t tmpfs osmose-fake-sysfs /sys/class && mkdir /sys/class/gpio && exec "$0" "$1" run --config drivers/digital/onoffInNamespace.vitest.config.ts --reporter=json',
+      process.execPath,
+      vitest,
+    ], { cwd: repo, maxBuffer: 16 * 1024 * 1024 }).catch((error: { stdout?: string; stderr?: string }) => error);
+    const report = JSON.parse(result.stdout ?? '{}') as { numTotalTests?: number; numPassedTests?: number; success?: boolean };
+    expect({ success: report.success, passed: report.numPassedTests }, result.stderr).toEqual({ success: true, passed: report.numTotalTests });
+    expect(report.numTotalTests).toBeGreaterThanOrEqual(12);
+  });
 });

@@ -24,6 +24,7 @@ export class OnoffDigitalBus implements DigitalBus {
   readonly #lines: Readonly<Record<string, number>>;
   readonly #edges: 'interrupt' | 'poll';
   readonly #pollMs: number;
+  readonly #pollers = new Set<() => void>();
 
   constructor(options: OnoffDigitalBusOptions) {
     this.#lines = options.lines;
@@ -70,15 +71,28 @@ export class OnoffDigitalBus implements DigitalBus {
     return () => gpio.unwatch(callback);
   }
 
+  /**
+   * In poll mode, checks every watched line now instead of at the next tick: for a host that
+   * has just been told something changed, and for tests on a fake clock.
+   */
+  poll(): void {
+    for (const check of [...this.#pollers]) check();
+  }
+
   #poll(read: () => Level, listener: (level: Level) => void): () => void {
     let last = read();
-    const timer = setInterval(() => {
+    const check = (): void => {
       const level = read();
       if (level === last) return;
       last = level;
       listener(level);
-    }, this.#pollMs);
-    return () => clearInterval(timer);
+    };
+    this.#pollers.add(check);
+    const timer = setInterval(check, this.#pollMs);
+    return () => {
+      clearInterval(timer);
+      this.#pollers.delete(check);
+    };
   }
 }
 
