@@ -49,3 +49,5 @@ export { SimEnclaveBus } from './enclave/SimEnclaveBus.js';
 // Opening a device from its building.yaml settings on a board's buses.
 export { openDriver } from './openDriver.js';
 export type { BoardBuses, DeviceSettings, OpenedDriver } from './openDriver.js';
+export { simBoardBuses } from './sim/simBoardBuses.js';
+export type { SimBoard, SimBoardOptions } from './sim/simBoardBuses.js';
