@@ -18,6 +18,8 @@ export class SimDigitalBus implements DigitalBus {
   readonly #lines = new Map<string, SimLine>();
   readonly #known: ReadonlySet<string> | undefined;
   readonly #outputListeners = new Set<(line: string, level: Level) => void>();
+  /** Lines the outside world has set: they keep that level rather than floating to their pull. */
+  readonly #wasSet = new Set<string>();
 
   /** `lines`, when given, are the only line names the bank has (such as a board's header). */
   constructor(options: { readonly lines?: Iterable<string> } = {}) {
@@ -56,15 +58,13 @@ export class SimDigitalBus implements DigitalBus {
     };
   }
 
-  readonly #wasSet = new Set<string>();
-
   /** Drives an input line from outside, raw level. Every call is a change, as a bounce is. */
   setInput(line: string, level: Level): void {
     const state = this.#line(line);
-    this.#wasSet.add(line);
     if (state.config?.direction === 'out') {
       throw new DriverError('driver.bad-option', `${line} is an output; it cannot be driven from outside`, { data: { line } });
     }
+    this.#wasSet.add(line);
     if (state.level === level) return;
     state.level = level;
     for (const listener of [...state.listeners]) listener(level);
