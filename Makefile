@@ -3,7 +3,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-SYSTEM_TOOLS := git socat
+# Commands the tests run, each with the Debian package that provides it.
+SYSTEM_TOOLS := git:git socat:socat arecord:alsa-utils aplay:alsa-utils
 NPM_STAMP := node_modules/.osmose-installed
 CLI := dist/cli/main.js
 SOURCES := $(shell find cli lib boards drivers builder image ota kernel-js userland bench -name '*.ts' -not -name '*.test.ts' -not -path '*/assembly/*' 2>/dev/null)
@@ -17,7 +18,9 @@ help:
 	@echo "make bench   run the benchmarks"
 
 system-tools:
-	@missing=""; for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	@missing=""; for entry in $(SYSTEM_TOOLS); do \
+	  command -v $${entry%%:*} >/dev/null || case " $$missing " in *" $${entry#*:} "*) ;; *) missing="$$missing $${entry#*:}";; esac; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
