@@ -140,9 +140,10 @@ describe("kernel-js's watchdog", () => {
     expect(stops.map((stop) => stop.run)).toEqual([1, 2, 3]);
   }, generous);
 
-  it('refuses an ungranted import in the worker, as a stop with the reason', async () => {
-    const { stops, until } = watch(lights, { config: { ...config, fragments: config.fragments.map((f) => ({ ...f, capabilities: [] })) } });
+  it('refuses an ungranted import in the worker, as a stop with the reason, and does not restart it', async () => {
+    const { dog, stops, until } = watch(lights, { config: { ...config, fragments: config.fragments.map((f) => ({ ...f, capabilities: [] })) } });
     await until(() => stops.length === 1);
-    expect(stops[0]?.error.code).toBe('kernel.ungranted-import');
+    expect(stops[0]).toMatchObject({ error: { code: 'kernel.ungranted-import' }, restartInMs: null });
+    expect(dog.health()).toMatchObject({ running: false, runs: 1 });
   }, generous);
 });

@@ -13,7 +13,7 @@ export function registerKernelCommands(program: Command, cli: CliContext): void 
     .option('--once', 'print the health report once the unikernel has started (or been stopped), then exit')
     .action(async (dir: string, options: { json?: boolean; once?: boolean }) => {
       const board = await bootBoard(resolve(cli.cwd(), dir), {
-        onStop: (stop) => cli.stderr(`osmose boot: unikernel stopped: ${stop.error.code}: ${stop.error.message}; restarting in ${stop.restartInMs} ms\n`),
+        onStop: (stop) => cli.stderr(`osmose boot: unikernel stopped: ${stop.error.code}: ${stop.error.message}; ${stop.restartInMs === null ? 'refused, not restarted' : `restarting in ${stop.restartInMs} ms`}\n`),
         onOutput: (device, level) => {
           if (options.json !== true) cli.stdout(`${device} = ${level}\n`);
         },

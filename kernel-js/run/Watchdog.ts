@@ -23,8 +23,8 @@ export interface WatchdogOptions {
 export interface WatchdogStop {
   readonly run: number;
   readonly error: OsmoseErrorJson;
-  /** How long until the restart. */
-  readonly restartInMs: number;
+  /** How long until the restart; null when the unikernel was refused at link time, which a restart would only repeat. */
+  readonly restartInMs: number | null;
 }
 
 export interface WatchdogHealth {
@@ -34,6 +34,9 @@ export interface WatchdogHealth {
   readonly traps: number;
   readonly outputs: Readonly<Record<string, number>>;
 }
+
+/** Refusals at link time: the same bytes would be refused again, so they are not restarted. */
+const refusals: ReadonlySet<string> = new Set(['kernel.malformed', 'kernel.abi', 'kernel.abi-version', 'kernel.ungranted-import', 'kernel.memory-too-large', 'kernel.no-module']);
 
 /**
  * Runs a unikernel in a worker thread and stops it when it runs away: an event handler past
@@ -142,12 +145,12 @@ export class Watchdog {
     // A run that stayed up longer than the longest backoff was healthy: start again from the base.
     if (this.#readyAt !== undefined && (this.#o.now ?? Date.now)() - this.#readyAt > backoff.maxMs) this.#stopsInARow = 0;
     this.#readyAt = undefined;
-    const restartInMs = Math.min(backoff.maxMs, backoff.baseMs * 2 ** this.#stopsInARow);
+    const restartInMs = refusals.has(error.code) ? null : Math.min(backoff.maxMs, backoff.baseMs * 2 ** this.#stopsInARow);
     this.#stopsInARow++;
     const stop: WatchdogStop = { run, error, restartInMs };
     this.#stops.push(stop);
     this.#o.onStop?.(stop);
-    if (!this.#closed) this.#restart = setTimeout(() => this.start(), restartInMs);
+    if (!this.#closed && restartInMs !== null) this.#restart = setTimeout(() => this.start(), restartInMs);
   }
 
   async #end(): Promise<void> {
