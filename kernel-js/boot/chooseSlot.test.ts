@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalize } from '@tufjs/canonical-json';
@@ -110,6 +110,17 @@ describe('chooseSlot on a board directory', () => {
     expect(choice.row.action).toBe('panic');
     expect(choice.slot).toBeNull();
     expect(choice.state.lastBoot?.refused.a).toMatchObject({ code: 'slot.wrong-board', reason: expect.stringMatching(/board other/) as unknown });
+  });
+
+  it('replays the saved state after a power cut mid-write: a half-written temp file is ignored', async () => {
+    const dir = await boardDir({ ...initialBoardState, active: 'b', confirmed: false, bootCount: 1 });
+    await installSlot(dir, 'a');
+    await installSlot(dir, 'b');
+    await writeFile(join(dir, 'state.json.999.tmp'), '{"format": 1, "active": "a"');
+    const choice = await chooseSlot(dir);
+    expect(choice.row.name).toBe('trial');
+    expect(choice.state).toMatchObject({ active: 'b', bootCount: 2 });
+    expect((await readdir(dir)).filter((name) => name.startsWith('state.json.') && name !== 'state.json.999.tmp')).toEqual([]);
   });
 
   it('starts from the initial state when state.json is corrupt', async () => {
