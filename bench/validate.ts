@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { templateFiles } from '../builder/init/templateFiles.js';
 import { validateBuilding } from '../builder/validate/validateBuilding.js';
-import { measure, ms } from './measure.js';
+import { compare, ms } from './measure.js';
 
 /**
  * Validating a 1,000-board building, against the baseline of merely reading and parsing its
@@ -26,8 +26,10 @@ export async function benchValidate(): Promise<void> {
     if (!check.ok) throw new Error(`the benchmark building does not validate: ${JSON.stringify(check.issues.slice(0, 3))}`);
     const boards = check.building.index.boards.length;
 
-    const baseline = await measure(async () => parseDocument(await readFile(file, 'utf8')).toJS());
-    const subject = await measure(() => validateBuilding(root));
+    const { baseline, subject } = await compare(
+      async () => parseDocument(await readFile(file, 'utf8')).toJS(),
+      () => validateBuilding(root),
+    );
 
     console.log(`validate: a ${boards}-board grid building (${grid.floors}×${grid.rooms}×${grid.boardsPerRoom}, ${(size / 1024).toFixed(0)} KiB of YAML)`);
     console.log(`  baseline  read + YAML parse        ${ms(baseline.median)} median, ${ms(baseline.min)} best of ${baseline.runs}`);
