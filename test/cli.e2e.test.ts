@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/runCli.js';
 import { matchesJsonSchema, type JsonSchema } from './fixtures/matchesJsonSchema.js';
 import { removeTempBuildings, tempBuilding } from './fixtures/tempBuilding.js';
+import { runOsmose, type Run } from './fixtures/runOsmose.js';
 
 // The CLI's handling of good and bad input: in-process through runCli, and a few runs of the
 // built program (dist/cli/main.js) as a user would start it.
@@ -19,27 +19,8 @@ const mixed = join(fixtures, 'mixed-mistakes');
 
 afterEach(removeTempBuildings);
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function osmose(args: readonly string[], cwd: string = repo): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    cwd,
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: {},
-    interactive: false,
-  });
-  return { code, stdout, stderr };
+function osmose(args: readonly string[], cwd: string = repo): Promise<Run> {
+  return runOsmose(args, { cwd });
 }
 
 /** No line of a stack trace (`    at fn (file:1:2)`) in what the user sees; `  at PATH` is the tree path. */

@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tufRoles } from '../builder/init/makeRoleKeys.js';
 import { templateNames } from '../builder/init/templateNames.js';
 import { validateBuilding } from '../builder/validate/validateBuilding.js';
-import { runCli, type CliIo } from '../cli/runCli.js';
+import { runOsmose, type Run } from './fixtures/runOsmose.js';
 
 const run = promisify(execFile);
 const passphrase = 'correct horse battery staple';
@@ -29,28 +29,8 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function osmose(argv: readonly string[], options: { cwd: string; env?: Record<string, string>; interactive?: boolean }): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    cwd: options.cwd,
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: options.env ?? { OSMOSE_ROOT_PASSPHRASE: passphrase },
-    interactive: options.interactive ?? false,
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
+function osmose(argv: readonly string[], options: { cwd: string; env?: Record<string, string>; interactive?: boolean }): Promise<Run> {
+  return runOsmose(argv, { env: { OSMOSE_ROOT_PASSPHRASE: passphrase }, ...options });
 }
 
 async function git(dir: string, ...args: string[]): Promise<string> {

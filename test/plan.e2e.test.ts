@@ -4,35 +4,16 @@ import { parseDocument, visit, type Document } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { templateFiles } from '../builder/init/templateFiles.js';
 import type { BuildPlan, PlannedFragment } from '../builder/plan/BuildPlan.js';
-import { runCli } from '../cli/runCli.js';
 import { removeTempBuildings, tempBuilding } from './fixtures/tempBuilding.js';
+import { runOsmose, type Run } from './fixtures/runOsmose.js';
 
 // `osmose plan` end to end: buildings written by the templates `osmose init` uses, planned
 // through the CLI in-process.
 
 afterEach(removeTempBuildings);
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function osmose(args: readonly string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    cwd: process.cwd(),
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: {},
-    interactive: false,
-  });
-  return { code, stdout, stderr };
+function osmose(args: readonly string[]): Promise<Run> {
+  return runOsmose(args);
 }
 
 async function fromTemplate(template: 'coworking' | 'grid', grid = { floors: 1, rooms: 1, boardsPerRoom: 1 }): Promise<string> {
