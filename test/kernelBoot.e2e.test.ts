@@ -70,6 +70,34 @@ describe('kernel-js boots what osmose build made', () => {
     }
   }, 60_000);
 
+  it("boots meeting-1-door on sim drivers: a press on the sim bus's button line lights its lamp line", async () => {
+    const board = await bootBoard(await boardDir('meeting-1-door'));
+    try {
+      await board.settled;
+      const gpio = board.sim?.gpio;
+      if (gpio === undefined) throw new Error('a sim board boots with sim buses');
+      // The builder's settings reached the drivers: the button's pull-up holds its line high, the lamp starts off.
+      expect([gpio.isOpen('GPIO17'), gpio.level('GPIO17'), gpio.isOpen('GPIO27'), gpio.level('GPIO27')]).toEqual([true, 1, true, 0]);
+      const lit = new Promise<void>((resolve) => {
+        gpio.onOutput((line, level) => {
+          if (line === 'GPIO27' && level === 1) resolve();
+        });
+      });
+      // A momentary press of a pulled-up button: away from rest, a bounce, back; the driver debounces (10ms).
+      gpio.setInput('GPIO17', 0);
+      gpio.setInput('GPIO17', 1);
+      gpio.setInput('GPIO17', 0);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      gpio.setInput('GPIO17', 1);
+      await lit;
+      expect(gpio.level('GPIO27')).toBe(1);
+      expect((await board.health()).unikernel).toMatchObject({ running: true, stops: [], traps: 0, outputs: { lamp: 1 } });
+    } finally {
+      await board.close();
+    }
+    expect(board.sim?.gpio.isOpen('GPIO17')).toBe(false);
+  }, 60_000);
+
   it('falls back to slot B when slot A was tampered with, recording why', async () => {
     const dir = await boardDir('meeting-1-door');
     await boardDirFromLedger(root, 'meeting-1-door', dir, 'b');

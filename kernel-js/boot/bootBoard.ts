@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises';
-import { boardsById } from '../../boards/index.js';
+import { boardsById, gpioLineNames } from '../../boards/index.js';
+import { simBoardBuses, type SimBoard } from '../../drivers/index.js';
 import { InputError } from '../../lib/OsmoseError.js';
 import { KernelError } from '../KernelError.js';
+import { openBoardDevices, type BoardDevices } from '../host/openBoardDevices.js';
 import { Watchdog, type WatchdogHealth, type WatchdogOptions, type WatchdogStop } from '../run/Watchdog.js';
 import type { BoardState } from './BoardState.js';
 import { readBoardState, withStop, writeBoardState } from './boardStateFile.js';
@@ -20,6 +22,10 @@ export interface BootHealth {
 export interface BootedBoard {
   readonly choice: BootChoice;
   readonly watchdog: Watchdog;
+  /** On a simulated board: its buses' outside ends (press a button, look at a lamp). */
+  readonly sim: SimBoard | undefined;
+  /** The board's devices, opened with their drivers (a simulated board's only, for now). */
+  readonly devices: BoardDevices | undefined;
   /** Resolves once the unikernel has started or been stopped for the first time. */
   readonly settled: Promise<void>;
   health(): Promise<BootHealth>;
@@ -60,8 +66,13 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
   const settled = new Promise<void>((resolve) => {
     settle = resolve;
   });
+  // Drivers live on this thread, outside the watchdog's worker (kernel-js/README.md). Only the
+  // sim board's buses exist here so far; a real board boots with the worker's levels alone.
+  const sim = spec.simulated ? simBoardBuses({ lines: gpioLineNames(spec) }) : undefined;
+  const devices = sim === undefined ? undefined : await openBoardDevices(slot.config.devices, sim.buses);
   const watchdog = new Watchdog({
     ...options,
+    ...(devices === undefined ? {} : { digital: devices.digital }),
     config: slot.config,
     modules: slot.modules,
     limits: spec.limits,
@@ -77,6 +88,8 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
   return {
     choice,
     watchdog,
+    sim,
+    devices,
     settled,
     health: async () => {
       await writes;
@@ -92,6 +105,7 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
     },
     close: async () => {
       await watchdog.close();
+      await devices?.close();
       await writes;
     },
   };

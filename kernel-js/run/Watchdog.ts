@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { OsmoseError, type OsmoseErrorJson } from '../../lib/OsmoseError.js';
+import type { Digital } from '../../drivers/index.js';
 import type { KernelBoardConfig } from '../boot/KernelImage.js';
 import { heartbeatBusy, heartbeatCount, type FromWorker, type ToWorker, type WorkerStart } from './workerProtocol.js';
 
@@ -18,6 +19,13 @@ export interface WatchdogOptions {
   readonly onLog?: (instance: string, level: number, message: string) => void;
   readonly onTrap?: (instance: string, message: string) => void;
   readonly now?: () => number;
+  /**
+   * The board's digital drivers by device name (openBoardDevices). They live on this thread,
+   * outside the worker, so a terminated unikernel never takes a line or a port with it: each
+   * input's debounced edges reach the unikernel, and its writes reach each output's driver.
+   * Without them, inputs come only from input() and outputs are only reported.
+   */
+  readonly digital?: ReadonlyMap<string, { readonly driver: Digital; readonly output: boolean }>;
 }
 
 export interface WatchdogStop {
@@ -58,9 +66,22 @@ export class Watchdog {
   #stopsInARow = 0;
   #readyAt: number | undefined;
   #closed = false;
+  /** Levels shared with the worker, kept across restarts so a new run sees the lines as they are. */
+  readonly #levelBuffer: SharedArrayBuffer;
+  readonly #levels: Int32Array;
+  readonly #deviceIndex: ReadonlyMap<string, number>;
+  readonly #unwatch: (() => void)[] = [];
 
   constructor(options: WatchdogOptions) {
     this.#o = options;
+    const names = Object.keys(options.config.devices);
+    this.#deviceIndex = new Map(names.map((name, index) => [name, index]));
+    this.#levelBuffer = new SharedArrayBuffer(4 * Math.max(1, names.length));
+    this.#levels = new Int32Array(this.#levelBuffer);
+    for (const [name, { driver, output }] of options.digital ?? []) {
+      this.#store(name, driver.read());
+      if (!output) this.#unwatch.push(driver.watch((level) => this.input(name, level)));
+    }
   }
 
   start(): void {
@@ -70,7 +91,7 @@ export class Watchdog {
     const heartbeat = new SharedArrayBuffer(8);
     this.#heartbeat = new Int32Array(heartbeat);
     this.#trapTimes = [];
-    const start: WorkerStart = { config: this.#o.config, modules: [...this.#o.modules], memoryPages: this.#o.limits.memoryPages, heartbeat };
+    const start: WorkerStart = { config: this.#o.config, modules: [...this.#o.modules], memoryPages: this.#o.limits.memoryPages, heartbeat, levels: this.#levelBuffer };
     const worker = newWorker(start);
     this.#worker = worker;
     worker.on('message', (message: FromWorker) => this.#receive(run, message));
@@ -93,6 +114,8 @@ export class Watchdog {
 
   /** A digital input changed level. */
   input(device: string, level: number): void {
+    // An output's level is the unikernel's to set, never the outside world's.
+    if (this.#o.config.devices[device]?.driver !== 'gpio-out') this.#store(device, level);
     const message: ToWorker = { type: 'input', device, level };
     this.#worker?.postMessage(message);
   }
@@ -103,6 +126,7 @@ export class Watchdog {
 
   async close(): Promise<void> {
     this.#closed = true;
+    for (const unwatch of this.#unwatch.splice(0)) unwatch();
     if (this.#restart !== undefined) clearTimeout(this.#restart);
     await this.#end();
   }
@@ -114,10 +138,18 @@ export class Watchdog {
         this.#readyAt = (this.#o.now ?? Date.now)();
         this.#o.onReady?.(run);
         break;
-      case 'output':
+      case 'output': {
+        const digital = this.#o.digital?.get(message.device);
+        try {
+          if (digital?.output === true) digital.driver.write(message.level === 0 ? 0 : 1);
+        } catch (error) {
+          // A closed driver (the board is shutting down) drops the write; the unikernel carries on.
+          this.#o.onLog?.(message.device, 3, `the driver refused the write: ${error instanceof Error ? error.message : String(error)}`);
+        }
         this.#outputs[message.device] = message.level;
         this.#o.onOutput?.(message.device, message.level);
         break;
+      }
       case 'log':
         this.#o.onLog?.(message.instance, message.level, message.message);
         break;
@@ -136,6 +168,11 @@ export class Watchdog {
         this.#stop(run, message.error);
         break;
     }
+  }
+
+  #store(device: string, level: number): void {
+    const index = this.#deviceIndex.get(device);
+    if (index !== undefined) Atomics.store(this.#levels, index, level);
   }
 
   #stop(run: number, error: OsmoseErrorJson): void {

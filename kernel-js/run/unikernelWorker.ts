@@ -2,7 +2,7 @@
 // ended with worker.terminate() without taking the shim down.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isOsmoseError, OsmoseError } from '../../lib/OsmoseError.js';
-import { memoryDevices } from '../host/KernelDevices.js';
+import { sharedLevelDevices } from '../host/sharedLevelDevices.js';
 import { Unikernel } from './Unikernel.js';
 import { heartbeatBusy, heartbeatCount, type FromWorker, type ToWorker, type WorkerStart } from './workerProtocol.js';
 
@@ -11,7 +11,7 @@ const port = parentPort;
 const post = (message: FromWorker): void => port?.postMessage(message);
 const heartbeat = new Int32Array(start.heartbeat);
 
-const devices = memoryDevices(start.config.devices, (device, level) => post({ type: 'output', device, level }));
+const devices = sharedLevelDevices(start.config.devices, new Int32Array(start.levels), (device, level) => post({ type: 'output', device, level }));
 const kernel = new Unikernel({
   config: start.config,
   modules: new Map(start.modules),
@@ -41,7 +41,7 @@ try {
   post({ type: 'ready' });
   port?.on('message', (message: ToWorker) => {
     try {
-      devices.set(message.device, message.level);
+      // The main thread stored the level in the shared levels before posting the edge.
       kernel.input(message.device, message.level);
     } catch (error) {
       stop(error);

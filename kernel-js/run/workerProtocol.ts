@@ -8,6 +8,8 @@ export interface WorkerStart {
   readonly memoryPages: number;
   /** Int32Array view: [0] 1 while an event runs, [1] events begun so far. */
   readonly heartbeat: SharedArrayBuffer;
+  /** Int32Array view: the level of each device of config.devices, in its key order (sharedLevelDevices). */
+  readonly levels: SharedArrayBuffer;
 }
 
 export type ToWorker = { readonly type: 'input'; readonly device: string; readonly level: number };
