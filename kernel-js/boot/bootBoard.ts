@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { boardsById, gpioLineNames } from '../../boards/index.js';
-import { simBoardBuses, type SimBoard } from '../../drivers/index.js';
+import { simBoardBuses, type Display, type SimBoard } from '../../drivers/index.js';
 import { InputError } from '../../lib/OsmoseError.js';
 import { KernelError } from '../KernelError.js';
 import { openBoardDevices, type BoardDevices } from '../host/openBoardDevices.js';
@@ -72,7 +72,7 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
   const devices = sim === undefined ? undefined : await openBoardDevices(slot.config.devices, sim.buses);
   const watchdog = new Watchdog({
     ...options,
-    ...(devices === undefined ? {} : { digital: devices.digital }),
+    ...(devices === undefined ? {} : { digital: devices.digital, displays: displaysOf(devices) }),
     config: slot.config,
     modules: slot.modules,
     limits: spec.limits,
@@ -109,4 +109,8 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
       await writes;
     },
   };
+}
+
+function displaysOf(devices: BoardDevices): ReadonlyMap<string, Display> {
+  return new Map([...devices.opened].flatMap(([name, opened]) => (opened.class === 'display' ? [[name, opened.driver] as const] : [])));
 }

@@ -10,9 +10,29 @@ export interface KernelDigital {
   write(level: number): void;
 }
 
+/** A rectangle of pixels; x and y are its top-left corner. */
+export interface KernelRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** What the host needs of a display: its size, drawing (rectangles already checked to fit) and a flush. */
+export interface KernelDisplay {
+  readonly width: number;
+  readonly height: number;
+  fill(rect: KernelRect, color: number): void;
+  /** `pixels` is the host's own copy: width×height×3 bytes, R, G, B. */
+  blit(rect: KernelRect, pixels: Uint8Array): void;
+  flush(): void;
+}
+
 /** The board's devices by their name in the configuration. */
 export interface KernelDevices {
   digital(device: string): KernelDigital | undefined;
+  /** Absent where a board has no displays wired to the host (memoryDevices). */
+  display?(device: string): KernelDisplay | undefined;
 }
 
 /** In-memory devices for every gpio-in and gpio-out of a configuration; `set` drives an input. */

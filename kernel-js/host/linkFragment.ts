@@ -2,6 +2,7 @@ import { alwaysGranted } from '../../lib/capabilities.js';
 import { abiDefinition, abiFunction, type AbiDefinition, checkAbiConformance, readModuleAbiVersion, readWasmInterface, type WasmInterface } from '../../userland/abi/index.js';
 import type { KernelBoardConfig, KernelFragment } from '../boot/KernelImage.js';
 import { KernelError } from '../KernelError.js';
+import { displayFunctions } from './displayFunctions.js';
 import type { KernelDevices } from './KernelDevices.js';
 
 const status = Object.fromEntries(Object.entries(abiDefinition.status).map(([name, { code }]) => [name, code])) as { [K in keyof typeof abiDefinition.status]: number };
@@ -146,6 +147,13 @@ class Host {
   implementations(): Record<string, HostFn> {
     const c = this.#context;
     return {
+      ...displayFunctions({
+        display: (handle) => {
+          const device = this.#devices.get(handle);
+          return device === undefined ? undefined : c.devices.display?.(device);
+        },
+        bytes: (ptr, len) => (this.#fits(ptr, len) ? new Uint8Array(this.#buffer(), ptr, len).slice() : undefined),
+      }),
       'config.device': (ptr = 0, len = 0) => {
         const alias = this.#text(ptr, len);
         return alias === undefined ? status.BadArgument : (this.#aliases.get(alias) ?? status.NotFound);

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { OsmoseError, type OsmoseErrorJson } from '../../lib/OsmoseError.js';
-import type { Digital } from '../../drivers/index.js';
+import type { Digital, Display } from '../../drivers/index.js';
 import type { KernelBoardConfig } from '../boot/KernelImage.js';
 import { heartbeatBusy, heartbeatCount, type FromWorker, type ToWorker, type WorkerStart } from './workerProtocol.js';
 
@@ -26,6 +26,8 @@ export interface WatchdogOptions {
    * Without them, inputs come only from input() and outputs are only reported.
    */
   readonly digital?: ReadonlyMap<string, { readonly driver: Digital; readonly output: boolean }>;
+  /** The board's display drivers by device name: the unikernel's drawing calls land here. */
+  readonly displays?: ReadonlyMap<string, Display>;
 }
 
 export interface WatchdogStop {
@@ -148,6 +150,18 @@ export class Watchdog {
         }
         this.#outputs[message.device] = message.level;
         this.#o.onOutput?.(message.device, message.level);
+        break;
+      }
+      case 'display': {
+        const display = this.#o.displays?.get(message.device);
+        const command = message.command;
+        try {
+          if (command.op === 'fill') display?.fill(command.rect, command.color);
+          else if (command.op === 'blit') display?.blit(command.rect, command.pixels);
+          else display?.flush();
+        } catch (error) {
+          this.#o.onLog?.(message.device, 3, `the display driver refused ${command.op}: ${error instanceof Error ? error.message : String(error)}`);
+        }
         break;
       }
       case 'log':

@@ -2,6 +2,8 @@
 // ended with worker.terminate() without taking the shim down.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isOsmoseError, OsmoseError } from '../../lib/OsmoseError.js';
+import type { KernelDevices } from '../host/KernelDevices.js';
+import { postedDisplays } from '../host/postedDisplays.js';
 import { sharedLevelDevices } from '../host/sharedLevelDevices.js';
 import { Unikernel } from './Unikernel.js';
 import { heartbeatBusy, heartbeatCount, type FromWorker, type ToWorker, type WorkerStart } from './workerProtocol.js';
@@ -11,7 +13,8 @@ const port = parentPort;
 const post = (message: FromWorker): void => port?.postMessage(message);
 const heartbeat = new Int32Array(start.heartbeat);
 
-const devices = sharedLevelDevices(start.config.devices, new Int32Array(start.levels), (device, level) => post({ type: 'output', device, level }));
+const levels = sharedLevelDevices(start.config.devices, new Int32Array(start.levels), (device, level) => post({ type: 'output', device, level }));
+const devices: KernelDevices = { digital: (device) => levels.digital(device), display: postedDisplays(start.config.devices, (device, command) => post({ type: 'display', device, command })) };
 const kernel = new Unikernel({
   config: start.config,
   modules: new Map(start.modules),

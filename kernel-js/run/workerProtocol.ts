@@ -1,5 +1,6 @@
 import type { OsmoseErrorJson } from '../../lib/OsmoseError.js';
 import type { KernelBoardConfig } from '../boot/KernelImage.js';
+import type { KernelRect } from '../host/KernelDevices.js';
 
 /** What the watchdog gives the worker when it starts a unikernel. */
 export interface WorkerStart {
@@ -14,7 +15,14 @@ export interface WorkerStart {
 
 export type ToWorker = { readonly type: 'input'; readonly device: string; readonly level: number };
 
+/** A drawing call on a display, carried to its driver on the main thread. */
+export type DisplayCommand =
+  | { readonly op: 'fill'; readonly rect: KernelRect; readonly color: number }
+  | { readonly op: 'blit'; readonly rect: KernelRect; readonly pixels: Uint8Array }
+  | { readonly op: 'flush' };
+
 export type FromWorker =
+  | { readonly type: 'display'; readonly device: string; readonly command: DisplayCommand }
   | { readonly type: 'ready' }
   | { readonly type: 'output'; readonly device: string; readonly level: number }
   | { readonly type: 'log'; readonly instance: string; readonly level: number; readonly message: string }
