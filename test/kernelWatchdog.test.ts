@@ -1,6 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { uleb } from '../userland/abi/versionSection.js';
 import type { KernelBoardConfig } from '../kernel-js/boot/KernelImage.js';
+import { simBoardBuses } from '../drivers/index.js';
+import { openBoardDevices } from '../kernel-js/host/openBoardDevices.js';
 import { Watchdog, type WatchdogOptions, type WatchdogStop } from '../kernel-js/run/Watchdog.js';
 import { compiledShippedWasm } from './fixtures/compiledShippedWasm.js';
 import { section } from './fixtures/wasmModule.js';
@@ -145,5 +147,38 @@ describe("kernel-js's watchdog", () => {
     await until(() => stops.length === 1);
     expect(stops[0]).toMatchObject({ error: { code: 'kernel.ungranted-import' }, restartInMs: null });
     expect(dog.health()).toMatchObject({ running: false, runs: 1 });
+  }, generous);
+
+  it("keeps the board's drivers across a terminated run: the restarted unikernel still gets the button's edges", async () => {
+    const sim = simBoardBuses({ lines: ['GPIO17', 'GPIO27'] });
+    const devices = await openBoardDevices({ button: { driver: 'gpio-in', settings: { pin: 'GPIO17' } }, lamp: { driver: 'gpio-out', settings: { pin: 'GPIO27' } } }, sim.buses);
+    try {
+      const { stops, until, readies } = watch(loops, { digital: devices.digital });
+      await until(() => readies() === 1);
+      sim.gpio.setInput('GPIO17', 1);
+      await until(() => stops.length === 1);
+      expect(stops[0]?.error.code).toBe('watchdog.event-budget');
+      await until(() => readies() === 2);
+      expect([sim.gpio.isOpen('GPIO17'), sim.gpio.isOpen('GPIO27')]).toEqual([true, true]);
+      sim.gpio.setInput('GPIO17', 0);
+      await until(() => stops.length === 2);
+      expect(stops.map((stop) => [stop.run, stop.error.code])).toEqual([[1, 'watchdog.event-budget'], [2, 'watchdog.event-budget']]);
+    } finally {
+      await devices.close();
+    }
+  }, generous);
+
+  it("carries the lights app's write to the lamp's driver, and a sim press reaches it through GpioIn", async () => {
+    const sim = simBoardBuses({ lines: ['GPIO17', 'GPIO27'] });
+    const devices = await openBoardDevices({ button: { driver: 'gpio-in', settings: { pin: 'GPIO17' } }, lamp: { driver: 'gpio-out', settings: { pin: 'GPIO27' } } }, sim.buses);
+    try {
+      const { outputs, until, readies } = watch(lights, { digital: devices.digital });
+      await until(() => readies() === 1);
+      sim.gpio.setInput('GPIO17', 1);
+      await until(() => outputs.length === 1);
+      expect([outputs, sim.gpio.level('GPIO27')]).toEqual([[['lamp', 1]], 1]);
+    } finally {
+      await devices.close();
+    }
   }, generous);
 });
