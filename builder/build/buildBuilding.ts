@@ -8,7 +8,7 @@ import { inputKey, sha256 } from '../cache/inputKey.js';
 import { checkCapabilities } from '../compile/checkCapabilities.js';
 import { checkMemoryLimit } from '../compile/checkMemoryLimit.js';
 import { compileApp, type CompiledImport } from '../compile/compileApp.js';
-import { toolchainIdentity, toolchainVersion } from '../compile/toolchain.js';
+import { toolchainIdentity, toolchainVersion, type ToolchainIdentity } from '../compile/toolchain.js';
 import { ledgerLayout } from '../ledger/ledgerLayout.js';
 import { readJson } from '../ledger/ledgerHistory.js';
 import { ledgerHead } from '../ledger/ledgerHead.js';
@@ -90,7 +90,7 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
   if (!planned.ok) throw refusal(planned.issues);
   const { plan } = planned;
 
-  const modules = await compileModules(cache, plan, snapshot, options.onProgress);
+  const modules = await compileModules(cache, plan, snapshot, toolchain, options.onProgress);
   if (modules.issues.length > 0) throw refusal(modules.issues);
   const denied = checkFragments(plan, modules.byApp);
   if (denied.length > 0) throw refusal(await withPolicyHints(root, planned.building, plan, denied));
@@ -102,7 +102,7 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
   const changed: string[] = [];
   const index = byBoard(plan);
   plan.boards.forEach((board, done) => {
-    const config = boardConfig(board, index);
+    const config = boardConfig(board, index, toolchain);
     const configBytes = json(config);
     const configDigest = sha256(configBytes);
     const apps = [...new Set(config.fragments.map((fragment) => fragment.app))];
@@ -186,6 +186,7 @@ async function compileModules(
   cache: ArtifactCache,
   plan: BuildPlan,
   snapshot: SourceSnapshot,
+  toolchain: ToolchainIdentity,
   onProgress: BuildOptions['onProgress'],
 ): Promise<{ byApp: Map<string, Module>; issues: ValidationIssue[]; compiles: number; cacheHits: number }> {
   const apps = plan.apps.filter((app) => app.instances.length > 0);
@@ -204,7 +205,7 @@ async function compileModules(
       digests[relative] = sha256(bytes);
     }
     const source = inputKey(digests);
-    const key = inputKey({ source, toolchain: toolchainVersion, sdk: toolchainIdentity().sdk, target });
+    const key = inputKey({ source, toolchain: toolchainVersion, sdk: toolchain.sdk, target });
     let wasm = await cache.get(key);
     let imports: readonly CompiledImport[];
     if (wasm !== undefined) {
@@ -278,12 +279,12 @@ function byBoard(plan: BuildPlan): { fragments: Map<string, PlannedFragment[]>; 
   return { fragments, circuits: new Map(plan.circuits.map((circuit) => [circuit.id, circuit])) };
 }
 
-function boardConfig(board: PlannedBoard, index: ReturnType<typeof byBoard>): BoardConfig {
+function boardConfig(board: PlannedBoard, index: ReturnType<typeof byBoard>, toolchain: ToolchainIdentity): BoardConfig {
   const fragments = index.fragments.get(board.id) ?? [];
   const circuits = board.circuits.flatMap((id) => index.circuits.get(id) ?? []);
   return {
     format: 1,
-    abi: toolchainIdentity().abi,
+    abi: toolchain.abi,
     board: { id: board.id, type: board.type, space: board.space },
     devices: board.devices,
     fragments: fragments.map((fragment) => ({

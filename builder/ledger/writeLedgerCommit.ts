@@ -43,6 +43,7 @@ const blobWritesAtOnce = 64;
  */
 export async function writeLedgerCommit(input: LedgerCommitInput): Promise<LedgerCommitResult> {
   const dir = input.root;
+  checkPaths([...input.files.keys()]);
   const previous = await readLedgerTree(dir);
   const ids = new Map<string, string>();
   const known = new Set(previous?.files.values());
@@ -96,13 +97,9 @@ async function writeTrees(dir: string, files: ReadonlyMap<string, string>): Prom
   };
   for (const [path, oid] of files) {
     const parts = path.split('/');
-    if (parts.some((part) => part === '' || part === '.' || part === '..')) throw new Error(`ledger path ${JSON.stringify(path)} is not a clean relative path`);
     const name = parts.pop() as string;
     folder(parts.join('/')).set(name, { mode: '100644', path: name, oid, type: 'blob' });
     for (let depth = parts.length; depth > 0; depth--) folder(parts.slice(0, depth - 1).join('/'));
-  }
-  for (const path of children.keys()) {
-    if (files.has(path)) throw new Error(`ledger path ${JSON.stringify(path)} is both a file and a folder`);
   }
   const byDepth = [...children.keys()].sort((a, b) => depthOf(b) - depthOf(a));
   for (const path of byDepth) {
@@ -123,4 +120,17 @@ function depthOf(path: string): number {
 function sorted(entries: Map<string, TreeEntry>): TreeEntry[] {
   const key = (entry: TreeEntry): string => (entry.type === 'tree' ? `${entry.path}/` : entry.path);
   return [...entries.values()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** Every path clean and relative, none both a file and a folder: checked before anything is written. */
+function checkPaths(paths: readonly string[]): void {
+  const files = new Set(paths);
+  for (const path of paths) {
+    const parts = path.split('/');
+    if (parts.some((part) => part === '' || part === '.' || part === '..')) throw new Error(`ledger path ${JSON.stringify(path)} is not a clean relative path`);
+    for (let depth = 1; depth < parts.length; depth++) {
+      const folder = parts.slice(0, depth).join('/');
+      if (files.has(folder)) throw new Error(`ledger path ${JSON.stringify(folder)} is both a file and a folder`);
+    }
+  }
 }
