@@ -30,6 +30,7 @@ function context(fragment: KernelFragment = lightsFragment, writes: [string, num
     fragment,
     devices: memoryDevices(config.devices, (device, level) => writes.push([device, level])),
     memoryPages: 256,
+    budgetMs: 50,
     log: () => undefined,
     now: () => 0,
     monotonic: () => 0,

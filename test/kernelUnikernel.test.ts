@@ -46,9 +46,12 @@ function kernel(schedule: (delay: number, period: number, fire: () => void) => (
     config,
     modules: new Map([['timer', timerApp]]),
     devices: memoryDevices(config.devices, (device, level) => writes.push([device, level])),
-    memoryPages,
+    limits: { memoryPages, eventBudgetMs: 50 },
     log: () => undefined,
     trap: () => undefined,
+    fatal: (error) => {
+      throw error;
+    },
     schedule,
   });
   return { uk, writes };
@@ -82,7 +85,7 @@ describe("kernel-js's event loop", () => {
   });
 
   it("refuses to boot when the image has no module for a fragment's app", () => {
-    const uk = new Unikernel({ config, modules: new Map(), devices: memoryDevices({}), memoryPages: 4, log: () => undefined, trap: () => undefined });
+    const uk = new Unikernel({ config, modules: new Map(), devices: memoryDevices({}), limits: { memoryPages: 4, eventBudgetMs: 50 }, log: () => undefined, trap: () => undefined, fatal: () => undefined });
     expect(() => uk.boot()).toThrow(KernelError);
   });
 });

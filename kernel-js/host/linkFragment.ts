@@ -2,6 +2,8 @@ import { alwaysGranted } from '../../lib/capabilities.js';
 import { abiDefinition, abiFunction, type AbiDefinition, checkAbiConformance, readModuleAbiVersion, readWasmInterface, type WasmInterface } from '../../userland/abi/index.js';
 import type { KernelBoardConfig, KernelFragment } from '../boot/KernelImage.js';
 import { KernelError } from '../KernelError.js';
+import { compileMetered } from '../run/compileMetered.js';
+import { fuelExport, growExport } from '../run/meterModule.js';
 import { displayFunctions } from './displayFunctions.js';
 import type { KernelDevices } from './KernelDevices.js';
 
@@ -13,8 +15,10 @@ export interface FragmentContext {
   readonly config: KernelBoardConfig;
   readonly fragment: KernelFragment;
   readonly devices: KernelDevices;
-  /** The board's memory ceiling, in 64 KiB pages. */
+  /** The board's memory ceiling, in 64 KiB pages: the module's memory cannot grow past it. */
   readonly memoryPages: number;
+  /** How long one call into the module may run (the board's limits.eventBudgetMs). */
+  readonly budgetMs: number;
   readonly log: (level: number, message: string) => void;
   readonly now: () => number;
   readonly monotonic: () => number;
@@ -22,6 +26,8 @@ export interface FragmentContext {
   readonly schedule: (delayMs: number, periodMs: number, fire: () => void) => () => void;
   /** Queues an event for this fragment. */
   readonly raise: (kind: number, source: number, value: number) => void;
+  /** Milliseconds for the budget's wall-clock check (performance.now when omitted). */
+  readonly clock?: () => number;
 }
 
 export interface LinkedFragment {
@@ -31,6 +37,11 @@ export interface LinkedFragment {
   readonly handles: ReadonlyMap<string, number>;
   /** The host modules linked: exactly those the fragment's capabilities grant. */
   readonly linked: readonly string[];
+  /**
+   * Each call into the module runs on a budget (see `budgeted`): past it, or past the board's
+   * memory, it throws a KernelError `watchdog.event-budget` or `watchdog.memory`; any other
+   * trap is thrown as it came.
+   */
   initialize(): void;
   /** The Status `start` returned, or undefined when the module has none. */
   start(): number | undefined;
@@ -43,6 +54,35 @@ export interface LinkedFragment {
 type HostFn = (...args: number[]) => number | bigint;
 
 /**
+ * Fuel for one call: the metered module spends one unit per function entry and loop
+ * iteration (run/meterModule.ts). No iteration takes much less than a nanosecond, so a call
+ * that runs out of fuel has run for about its budget or longer; host calls check the clock.
+ */
+const fuelPerMs = 1_000_000;
+
+class BudgetExceeded extends Error {}
+
+/** The wall-clock side of a call's budget, checked on every host call. */
+class Budget {
+  #deadline = Number.POSITIVE_INFINITY;
+  readonly #ms: number;
+  readonly #clock: () => number;
+
+  constructor(ms: number, clock: () => number) {
+    this.#ms = ms;
+    this.#clock = clock;
+  }
+
+  begin(): void {
+    this.#deadline = this.#clock() + this.#ms;
+  }
+
+  check(): void {
+    if (this.#clock() > this.#deadline) throw new BudgetExceeded('the call ran past its budget');
+  }
+}
+
+/**
  * Compiles and instantiates one fragment's module with exactly the host modules its
  * capabilities grant: the shim's own capability check, after the builder's. Refuses with a
  * KernelError a module that is malformed, does not fit the ABI, has another ABI version,
@@ -53,10 +93,8 @@ export function linkFragment(bytes: Uint8Array, context: FragmentContext): Linke
   const { fragment } = context;
   const data = { app: fragment.app, instance: fragment.instance };
   let wasm: WasmInterface;
-  let module: WebAssembly.Module;
   try {
     wasm = readWasmInterface(bytes);
-    module = new WebAssembly.Module(bytes);
   } catch (cause) {
     throw new KernelError('kernel.malformed', `the module of ${fragment.instance} is not valid WebAssembly`, { data, cause });
   }
@@ -86,6 +124,14 @@ export function linkFragment(bytes: Uint8Array, context: FragmentContext): Linke
     });
   }
 
+  let module: WebAssembly.Module;
+  try {
+    module = compileMetered(bytes, context.memoryPages);
+  } catch (cause) {
+    throw new KernelError('kernel.malformed', `the module of ${fragment.instance} is not valid WebAssembly: ${cause instanceof Error ? cause.message : String(cause)}`, { data, cause });
+  }
+
+  const budget = new Budget(context.budgetMs, context.clock ?? performance.now.bind(performance));
   const host = new Host(context);
   const implementations = host.implementations();
   const imports: Record<string, Record<string, HostFn>> = {};
@@ -93,7 +139,12 @@ export function linkFragment(bytes: Uint8Array, context: FragmentContext): Linke
   for (const [moduleName, spec] of Object.entries(modules)) {
     for (const [name, fn] of Object.entries(spec.functions)) {
       if (!fn.requires.every((cap) => granted.has(cap))) continue;
-      (imports[moduleName] ??= {})[name] = implementations[`${moduleName}.${name}`] ?? (() => status.Unsupported);
+      const implementation = implementations[`${moduleName}.${name}`] ?? (() => status.Unsupported);
+      // A host call is where a handler that loops through the host is caught: past the budget, it throws.
+      (imports[moduleName] ??= {})[name] = (...args: number[]) => {
+        budget.check();
+        return implementation(...args);
+      };
     }
   }
   let instance: WebAssembly.Instance;
@@ -102,16 +153,38 @@ export function linkFragment(bytes: Uint8Array, context: FragmentContext): Linke
   } catch (cause) {
     throw new KernelError('kernel.link', `the module of ${fragment.instance} could not be instantiated: ${cause instanceof Error ? cause.message : String(cause)}`, { data, cause });
   }
-  const exports = instance.exports as { memory: WebAssembly.Memory; _initialize: () => void; start?: () => number; handle: (kind: number, source: number, value: number) => number };
+  const exports = instance.exports as { memory: WebAssembly.Memory; _initialize: () => void; start?: () => number; handle: (kind: number, source: number, value: number) => number } & Record<string, unknown>;
   host.memory = exports.memory;
+  const fuel = exports[fuelExport] as WebAssembly.Global;
+  const grow = exports[growExport] as WebAssembly.Global;
+  const budgeted = <T>(run: () => T): T => {
+    fuel.value = Math.min(2 ** 31 - 1, context.budgetMs * fuelPerMs);
+    grow.value = 0;
+    budget.begin();
+    const pastMemory = (cause?: unknown): KernelError =>
+      new KernelError('watchdog.memory', `${fragment.instance} asked for memory past the board's ${context.memoryPages} pages`, { data: { ...data, pages: exports.memory.buffer.byteLength / pageBytes, limit: context.memoryPages }, cause });
+    let result: T;
+    try {
+      result = run();
+    } catch (cause) {
+      if (fuel.value === 0 || cause instanceof BudgetExceeded) {
+        throw new KernelError('watchdog.event-budget', `${fragment.instance} ran past the board's budget of ${context.budgetMs} ms for one call`, { data: { ...data, budgetMs: context.budgetMs }, cause });
+      }
+      if (grow.value === -1) throw pastMemory(cause);
+      throw cause;
+    }
+    // A module that asked for more than the board has is stopped even when it coped with the refusal.
+    if (grow.value === -1) throw pastMemory();
+    return result;
+  };
   return {
     instance: fragment.instance,
     app: fragment.app,
     handles: host.handlesByDevice,
     linked: Object.keys(imports).sort(),
-    initialize: () => exports._initialize(),
-    start: () => exports.start?.(),
-    handle: (kind, source, value) => exports.handle(kind, source, value),
+    initialize: () => budgeted(() => exports._initialize()),
+    start: () => budgeted(() => exports.start?.()),
+    handle: (kind, source, value) => budgeted(() => exports.handle(kind, source, value)),
     memoryPages: () => exports.memory.buffer.byteLength / pageBytes,
     close: () => host.close(),
   };

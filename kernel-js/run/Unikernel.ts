@@ -9,13 +9,16 @@ export interface UnikernelOptions {
   /** Module bytes by app. */
   readonly modules: ReadonlyMap<string, Uint8Array>;
   readonly devices: KernelDevices;
-  readonly memoryPages: number;
+  /** The board's limits (boards/<id>.ts): memory in 64 KiB pages, and the budget of one call. */
+  readonly limits: { readonly memoryPages: number; readonly eventBudgetMs: number };
   readonly log: (instance: string, level: number, message: string) => void;
   /** A trap in `handle`: the unikernel carries on; the watchdog counts them. */
   readonly trap: (instance: string, message: string) => void;
-  /** Around each `handle` call, for the watchdog's heartbeat. */
-  readonly beforeEvent?: () => void;
-  readonly afterEvent?: () => void;
+  /**
+   * The unikernel must stop (a call past its budget or the board's memory) during an event
+   * that did not come through boot() or input(), such as a timer: nothing is left to throw to.
+   */
+  readonly fatal: (error: KernelError) => void;
   readonly now?: () => number;
   readonly schedule?: (delayMs: number, periodMs: number, fire: () => void) => () => void;
 }
@@ -30,15 +33,17 @@ interface QueuedEvent {
 const { Press, Release } = abiDefinition.events;
 
 /**
- * Every fragment of a board, linked, initialised and fed events one at a time. Runs inside
- * the watchdog's worker; throws a KernelError when the unikernel must be stopped (refused at
- * link time, a trap in initialisation, memory past the board's limit).
+ * Every fragment of a board, linked, initialised and fed events one at a time, on the
+ * caller's thread. boot() and input() throw a KernelError when the unikernel must be stopped
+ * (refused at link time, a trap in initialisation, a call past its budget or past the board's
+ * memory); after that it handles nothing more.
  */
 export class Unikernel {
   readonly #options: UnikernelOptions;
   readonly #fragments: LinkedFragment[] = [];
   readonly #queue: QueuedEvent[] = [];
   #draining = false;
+  #stopped = false;
   #handled = 0;
 
   constructor(options: UnikernelOptions) {
@@ -56,29 +61,29 @@ export class Unikernel {
         config: o.config,
         fragment,
         devices: o.devices,
-        memoryPages: o.memoryPages,
+        memoryPages: o.limits.memoryPages,
+        budgetMs: o.limits.eventBudgetMs,
         log: (level, message) => o.log(fragment.instance, level, message),
         now: o.now ?? Date.now,
         monotonic: () => (o.now ?? Date.now)() - started,
         schedule: o.schedule ?? realSchedule,
-        raise: (kind, source, value) => this.#enqueue({ fragment: linked, kind, source, value }),
+        raise: (kind, source, value) => this.#raise({ fragment: linked, kind, source, value }),
       });
       this.#fragments.push(linked);
     }
     for (const fragment of this.#fragments) {
-      this.#guard(fragment, 'kernel.init-trap', 'initialisation', () => fragment.initialize());
-      const status = this.#guard(fragment, 'kernel.init-trap', 'start', () => fragment.start());
+      this.#guard(fragment, 'initialisation', () => fragment.initialize());
+      const status = this.#guard(fragment, 'start', () => fragment.start());
       if (status !== undefined && status < 0) {
         throw new KernelError('kernel.start-failed', `${fragment.instance}'s start returned status ${status}`, { data: { instance: fragment.instance, status } });
       }
-      this.#checkMemory(fragment);
     }
     this.#drain();
   }
 
   /** A digital input changed: each fragment bound to it gets Press or Release. */
   input(device: string, level: number): void {
-    if (this.#options.devices.digital(device)?.output !== false) return;
+    if (this.#stopped || this.#options.devices.digital(device)?.output !== false) return;
     for (const fragment of this.#fragments) {
       const handle = fragment.handles.get(device);
       if (handle !== undefined) this.#queue.push({ fragment, kind: level === 0 ? Release.code : Press.code, source: handle, value: 0 });
@@ -90,13 +95,23 @@ export class Unikernel {
     return this.#handled;
   }
 
+  /** Cancels every timer; nothing is handled after. */
   close(): void {
+    this.#stopped = true;
+    this.#queue.length = 0;
     for (const fragment of this.#fragments) fragment.close();
   }
 
-  #enqueue(event: QueuedEvent): void {
+  /** An event raised by a host function or a timer: a fatal stop has nobody to throw to. */
+  #raise(event: QueuedEvent): void {
+    if (this.#stopped) return;
     this.#queue.push(event);
-    this.#drain();
+    try {
+      this.#drain();
+    } catch (error) {
+      if (!(error instanceof KernelError)) throw error;
+      this.#options.fatal(error);
+    }
   }
 
   #drain(): void {
@@ -104,38 +119,30 @@ export class Unikernel {
     if (this.#draining) return;
     this.#draining = true;
     try {
-      for (let event = this.#queue.shift(); event !== undefined; event = this.#queue.shift()) {
+      for (let event = this.#queue.shift(); event !== undefined && !this.#stopped; event = this.#queue.shift()) {
         const { fragment, kind, source, value } = event;
-        this.#options.beforeEvent?.();
         try {
           fragment.handle(kind, source, value);
         } catch (error) {
+          if (error instanceof KernelError) {
+            this.close();
+            throw error;
+          }
           this.#options.trap(fragment.instance, error instanceof Error ? error.message : String(error));
-        } finally {
-          this.#options.afterEvent?.();
         }
         this.#handled++;
-        this.#checkMemory(fragment);
       }
     } finally {
       this.#draining = false;
     }
   }
 
-  #guard<T>(fragment: LinkedFragment, code: string, phase: string, run: () => T): T {
+  #guard<T>(fragment: LinkedFragment, phase: string, run: () => T): T {
     try {
       return run();
     } catch (cause) {
-      throw new KernelError(code, `${fragment.instance} trapped in ${phase}: ${cause instanceof Error ? cause.message : String(cause)}`, { data: { instance: fragment.instance, phase }, cause });
-    }
-  }
-
-  #checkMemory(fragment: LinkedFragment): void {
-    const pages = fragment.memoryPages();
-    if (pages > this.#options.memoryPages) {
-      throw new KernelError('watchdog.memory', `${fragment.instance} grew its memory to ${pages} pages, past the board's ${this.#options.memoryPages}`, {
-        data: { instance: fragment.instance, pages, limit: this.#options.memoryPages },
-      });
+      if (cause instanceof KernelError) throw cause;
+      throw new KernelError('kernel.init-trap', `${fragment.instance} trapped in ${phase}: ${cause instanceof Error ? cause.message : String(cause)}`, { data: { instance: fragment.instance, phase }, cause });
     }
   }
 }

@@ -1,8 +1,9 @@
-import { Worker } from 'node:worker_threads';
-import { OsmoseError, type OsmoseErrorJson } from '../../lib/OsmoseError.js';
+import { isOsmoseError, OsmoseError, type OsmoseErrorJson } from '../../lib/OsmoseError.js';
 import type { Digital, Display } from '../../drivers/index.js';
 import type { KernelBoardConfig } from '../boot/KernelImage.js';
-import { heartbeatBusy, heartbeatCount, type FromWorker, type ToWorker, type WorkerStart } from './workerProtocol.js';
+import { memoryDevices, type KernelDevices, type KernelDigital } from '../host/KernelDevices.js';
+import { KernelError } from '../KernelError.js';
+import { Unikernel } from './Unikernel.js';
 
 export interface WatchdogOptions {
   readonly config: KernelBoardConfig;
@@ -20,10 +21,10 @@ export interface WatchdogOptions {
   readonly onTrap?: (instance: string, message: string) => void;
   readonly now?: () => number;
   /**
-   * The board's digital drivers by device name (openBoardDevices). They live on this thread,
-   * outside the worker, so a terminated unikernel never takes a line or a port with it: each
-   * input's debounced edges reach the unikernel, and its writes reach each output's driver.
-   * Without them, inputs come only from input() and outputs are only reported.
+   * The board's digital drivers by device name (openBoardDevices). They outlive the runs of
+   * the unikernel, so a stopped run never takes a line with it: each input's debounced edges
+   * reach the running unikernel, and its writes reach each output's driver. Without them,
+   * inputs come only from input() and outputs are only reported.
    */
   readonly digital?: ReadonlyMap<string, { readonly driver: Digital; readonly output: boolean }>;
   /** The board's display drivers by device name: the unikernel's drawing calls land here. */
@@ -49,18 +50,20 @@ export interface WatchdogHealth {
 const refusals: ReadonlySet<string> = new Set(['kernel.malformed', 'kernel.abi', 'kernel.abi-version', 'kernel.ungranted-import', 'kernel.memory-too-large', 'kernel.no-module']);
 
 /**
- * Runs a unikernel in a worker thread and stops it when it runs away: an event handler past
- * the board's event budget (the worker is terminated), memory past the board's limit, or a
+ * Runs a unikernel and stops it when it runs away: a call past the board's event budget, memory
+ * past the board's limit (both enforced inside the metered module: run/meterModule.ts), or a
  * storm of traps. Each stop is reported with its reason and followed by a restart after an
- * exponential backoff; the shim itself carries on.
+ * exponential backoff; the shim itself carries on. The unikernel runs on this thread, so many
+ * boards fit in one process and host functions reach their drivers directly.
  */
 export class Watchdog {
   readonly #o: WatchdogOptions;
   readonly #stops: WatchdogStop[] = [];
   readonly #outputs: Record<string, number> = {};
-  #worker: Worker | undefined;
-  #heartbeat = new Int32Array(new SharedArrayBuffer(8));
-  #check: NodeJS.Timeout | undefined;
+  readonly #devices: KernelDevices;
+  readonly #memory: ReturnType<typeof memoryDevices>;
+  readonly #unwatch: (() => void)[] = [];
+  #kernel: Unikernel | undefined;
   #restart: NodeJS.Timeout | undefined;
   #trapTimes: number[] = [];
   #traps = 0;
@@ -68,130 +71,111 @@ export class Watchdog {
   #stopsInARow = 0;
   #readyAt: number | undefined;
   #closed = false;
-  /** Levels shared with the worker, kept across restarts so a new run sees the lines as they are. */
-  readonly #levelBuffer: SharedArrayBuffer;
-  readonly #levels: Int32Array;
-  readonly #deviceIndex: ReadonlyMap<string, number>;
-  readonly #unwatch: (() => void)[] = [];
 
   constructor(options: WatchdogOptions) {
     this.#o = options;
-    const names = Object.keys(options.config.devices);
-    this.#deviceIndex = new Map(names.map((name, index) => [name, index]));
-    this.#levelBuffer = new SharedArrayBuffer(4 * Math.max(1, names.length));
-    this.#levels = new Int32Array(this.#levelBuffer);
-    for (const [name, { driver, output }] of options.digital ?? []) {
-      this.#store(name, driver.read());
-      if (!output) this.#unwatch.push(driver.watch((level) => this.input(name, level)));
+    const output = (device: string, level: number): void => {
+      this.#outputs[device] = level;
+      this.#o.onOutput?.(device, level);
+    };
+    // Devices without a driver keep their level here: inputs set by input(), outputs reported.
+    this.#memory = memoryDevices(options.config.devices, output);
+    const digital = new Map<string, KernelDigital>();
+    for (const [name, { driver, output: isOutput }] of options.digital ?? []) {
+      digital.set(name, {
+        output: isOutput,
+        read: () => driver.read(),
+        write: (level) => {
+          try {
+            driver.write(level === 0 ? 0 : 1);
+          } catch (error) {
+            // A closed driver (the board is shutting down) drops the write; the unikernel carries on.
+            this.#o.onLog?.(name, 3, `the driver refused the write: ${error instanceof Error ? error.message : String(error)}`);
+          }
+          output(name, level);
+        },
+      });
+      if (!isOutput) this.#unwatch.push(driver.watch((level) => this.input(name, level)));
     }
+    this.#devices = {
+      digital: (device) => digital.get(device) ?? this.#memory.digital(device),
+      display: (device) => options.displays?.get(device),
+    };
   }
 
   start(): void {
     if (this.#closed) return;
     this.#runs++;
     const run = this.#runs;
-    const heartbeat = new SharedArrayBuffer(8);
-    this.#heartbeat = new Int32Array(heartbeat);
     this.#trapTimes = [];
-    const start: WorkerStart = { config: this.#o.config, modules: [...this.#o.modules], memoryPages: this.#o.limits.memoryPages, heartbeat, levels: this.#levelBuffer };
-    const worker = newWorker(start);
-    this.#worker = worker;
-    worker.on('message', (message: FromWorker) => this.#receive(run, message));
-    worker.on('error', (error) => this.#stop(run, new OsmoseError('kernel.internal', error.message).toJSON()));
-    worker.on('exit', () => {
-      if (this.#worker === worker) this.#stop(run, new OsmoseError('kernel.exited', 'the unikernel worker exited').toJSON());
+    const kernel = new Unikernel({
+      config: this.#o.config,
+      modules: this.#o.modules,
+      devices: this.#devices,
+      limits: this.#o.limits,
+      log: (instance, level, message) => this.#o.onLog?.(instance, level, message),
+      trap: (instance, message) => this.#trap(run, instance, message),
+      fatal: (error) => this.#stop(run, error.toJSON()),
+      ...(this.#o.now === undefined ? {} : { now: this.#o.now }),
     });
-    // The event budget, checked by count: an event still running at two checks in a row,
-    // with no other event begun between them, has run for at least one budget.
-    let seen = -1;
-    this.#check = setInterval(() => {
-      const busy = Atomics.load(this.#heartbeat, heartbeatBusy) === 1;
-      const count = Atomics.load(this.#heartbeat, heartbeatCount);
-      if (busy && count === seen) {
-        this.#stop(run, new OsmoseError('watchdog.event-budget', `an event handler ran past the board's budget of ${this.#o.limits.eventBudgetMs} ms`, { data: { budgetMs: this.#o.limits.eventBudgetMs } }).toJSON());
-      }
-      seen = busy ? count : -1;
-    }, this.#o.limits.eventBudgetMs);
+    this.#kernel = kernel;
+    try {
+      kernel.boot();
+    } catch (error) {
+      this.#stop(run, toErrorJson(error));
+      return;
+    }
+    this.#readyAt = (this.#o.now ?? Date.now)();
+    this.#o.onReady?.(run);
   }
 
   /** A digital input changed level. */
   input(device: string, level: number): void {
     // An output's level is the unikernel's to set, never the outside world's.
-    if (this.#o.config.devices[device]?.driver !== 'gpio-out') this.#store(device, level);
-    const message: ToWorker = { type: 'input', device, level };
-    this.#worker?.postMessage(message);
-  }
-
-  health(): WatchdogHealth {
-    return { running: this.#worker !== undefined, runs: this.#runs, stops: [...this.#stops], traps: this.#traps, outputs: { ...this.#outputs } };
-  }
-
-  async close(): Promise<void> {
-    this.#closed = true;
-    for (const unwatch of this.#unwatch.splice(0)) unwatch();
-    if (this.#restart !== undefined) clearTimeout(this.#restart);
-    await this.#end();
-  }
-
-  #receive(run: number, message: FromWorker): void {
-    if (run !== this.#runs) return;
-    switch (message.type) {
-      case 'ready':
-        this.#readyAt = (this.#o.now ?? Date.now)();
-        this.#o.onReady?.(run);
-        break;
-      case 'output': {
-        const digital = this.#o.digital?.get(message.device);
-        try {
-          if (digital?.output === true) digital.driver.write(message.level === 0 ? 0 : 1);
-        } catch (error) {
-          // A closed driver (the board is shutting down) drops the write; the unikernel carries on.
-          this.#o.onLog?.(message.device, 3, `the driver refused the write: ${error instanceof Error ? error.message : String(error)}`);
-        }
-        this.#outputs[message.device] = message.level;
-        this.#o.onOutput?.(message.device, message.level);
-        break;
-      }
-      case 'display': {
-        const display = this.#o.displays?.get(message.device);
-        const command = message.command;
-        try {
-          if (command.op === 'fill') display?.fill(command.rect, command.color);
-          else if (command.op === 'blit') display?.blit(command.rect, command.pixels);
-          else display?.flush();
-        } catch (error) {
-          this.#o.onLog?.(message.device, 3, `the display driver refused ${command.op}: ${error instanceof Error ? error.message : String(error)}`);
-        }
-        break;
-      }
-      case 'log':
-        this.#o.onLog?.(message.instance, message.level, message.message);
-        break;
-      case 'trap': {
-        this.#traps++;
-        this.#o.onTrap?.(message.instance, message.message);
-        const storm = this.#o.trapStorm ?? { count: 5, windowMs: 10_000 };
-        const now = (this.#o.now ?? Date.now)();
-        this.#trapTimes = [...this.#trapTimes.filter((at) => now - at < storm.windowMs), now];
-        if (this.#trapTimes.length >= storm.count) {
-          this.#stop(run, new OsmoseError('watchdog.trap-storm', `${storm.count} traps within ${storm.windowMs} ms (last in ${message.instance}: ${message.message})`, { data: { ...storm, instance: message.instance } }).toJSON());
-        }
-        break;
-      }
-      case 'stop':
-        this.#stop(run, message.error);
-        break;
+    if (this.#o.config.devices[device]?.driver !== 'gpio-out') this.#memory.set(device, level);
+    const kernel = this.#kernel;
+    if (kernel === undefined) return;
+    try {
+      kernel.input(device, level);
+    } catch (error) {
+      this.#stop(this.#runs, toErrorJson(error));
     }
   }
 
-  #store(device: string, level: number): void {
-    const index = this.#deviceIndex.get(device);
-    if (index !== undefined) Atomics.store(this.#levels, index, level);
+  health(): WatchdogHealth {
+    return { running: this.#kernel !== undefined, runs: this.#runs, stops: [...this.#stops], traps: this.#traps, outputs: { ...this.#outputs } };
+  }
+
+  /** Events handled by the current run. */
+  get handled(): number {
+    return this.#kernel?.handled ?? 0;
+  }
+
+  close(): Promise<void> {
+    this.#closed = true;
+    for (const unwatch of this.#unwatch.splice(0)) unwatch();
+    if (this.#restart !== undefined) clearTimeout(this.#restart);
+    this.#kernel?.close();
+    this.#kernel = undefined;
+    return Promise.resolve();
+  }
+
+  #trap(run: number, instance: string, message: string): void {
+    if (run !== this.#runs) return;
+    this.#traps++;
+    this.#o.onTrap?.(instance, message);
+    const storm = this.#o.trapStorm ?? { count: 5, windowMs: 10_000 };
+    const now = (this.#o.now ?? Date.now)();
+    this.#trapTimes = [...this.#trapTimes.filter((at) => now - at < storm.windowMs), now];
+    if (this.#trapTimes.length >= storm.count) {
+      this.#stop(run, new OsmoseError('watchdog.trap-storm', `${storm.count} traps within ${storm.windowMs} ms (last in ${instance}: ${message})`, { data: { ...storm, instance } }).toJSON());
+    }
   }
 
   #stop(run: number, error: OsmoseErrorJson): void {
-    if (run !== this.#runs || this.#worker === undefined) return;
-    void this.#end();
+    if (run !== this.#runs || this.#kernel === undefined) return;
+    this.#kernel.close();
+    this.#kernel = undefined;
     const backoff = this.#o.backoff ?? { baseMs: 100, maxMs: 60_000 };
     // A run that stayed up longer than the longest backoff was healthy: start again from the base.
     if (this.#readyAt !== undefined && (this.#o.now ?? Date.now)() - this.#readyAt > backoff.maxMs) this.#stopsInARow = 0;
@@ -203,19 +187,9 @@ export class Watchdog {
     this.#o.onStop?.(stop);
     if (!this.#closed && restartInMs !== null) this.#restart = setTimeout(() => this.start(), restartInMs);
   }
-
-  async #end(): Promise<void> {
-    if (this.#check !== undefined) clearInterval(this.#check);
-    const worker = this.#worker;
-    this.#worker = undefined;
-    await worker?.terminate();
-  }
 }
 
-// Under the TypeScript sources (tests, tsx) the worker is a .ts file, loaded through tsx's
-// loader registered inside the worker; in the built package it is the .js beside this one.
-function newWorker(workerData: WorkerStart): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./unikernelWorker.js', import.meta.url), { workerData });
-  const entry = JSON.stringify(new URL('./unikernelWorker.ts', import.meta.url).href);
-  return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); });`, { eval: true, workerData });
+function toErrorJson(error: unknown): OsmoseErrorJson {
+  if (isOsmoseError(error)) return error.toJSON();
+  return new KernelError('kernel.internal', error instanceof Error ? error.message : String(error)).toJSON();
 }
