@@ -16,6 +16,16 @@ export interface BoardSpec {
   /** Serial port name used in building.yaml → the device it opens on the board. */
   readonly serial: Readonly<Record<string, string>>;
   readonly supports: readonly BoardFeature[];
+  /** The ALSA PCMs its audio-in and audio-out devices open (boards that support audio). */
+  readonly audio?: { readonly in: string; readonly out: string };
+  /** The frame-buffer device a display draws on (boards that support display). */
+  readonly framebuffer?: string;
+  /**
+   * Where the enclave's device-bound secret lives (boards that support enclave): `key-file`
+   * is 32 random bytes in the board directory's `enclave.key` (mode 0600), made at first boot;
+   * the keys derived from it never leave the shim. A board with a TPM would name it here.
+   */
+  readonly enclave?: 'key-file';
   readonly limits: {
     /** WebAssembly memory ceiling, in 64 KiB pages. */
     readonly memoryPages: number;

@@ -17,6 +17,7 @@ export default defineBoard({
   ],
   serial: { uart1: '/dev/ttyS1', uart4: '/dev/ttyS4' },
   supports: ['gpio', 'serial', 'audio'],
+  audio: { in: 'plughw:CARD=Device', out: 'plughw:CARD=Black' },
   limits: { memoryPages: 128, eventBudgetMs: 100, cpus: 1 },
   simulated: false,
 });

@@ -18,6 +18,12 @@ describe('board support packages', () => {
       for (const offset of offsets) expect(Number.isInteger(offset) && offset >= 0 && offset < 64).toBe(true);
     }
     for (const feature of board.supports) expect(boardFeatures).toContain(feature);
+    // A real board names the device behind each class it supports; the sim board makes its own.
+    if (!board.simulated) {
+      expect(board.audio !== undefined, 'audio devices named').toBe(board.supports.includes('audio'));
+      expect(board.framebuffer !== undefined, 'frame buffer named').toBe(board.supports.includes('display'));
+      expect(board.enclave !== undefined, 'enclave secret named').toBe(board.supports.includes('enclave'));
+    }
     expect(board.limits.memoryPages).toBeGreaterThan(0);
     expect(board.limits.memoryPages).toBeLessThanOrEqual(65536);
   });

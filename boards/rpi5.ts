@@ -9,6 +9,9 @@ export default defineBoard({
   gpio: [{ chip: 'pinctrl-rp1', lines: piHeaderLines() }],
   serial: { serial0: '/dev/serial0', serial1: '/dev/ttyAMA1' },
   supports: ['gpio', 'serial', 'audio', 'display', 'enclave'],
+  audio: { in: 'plughw:CARD=Device', out: 'plughw:CARD=vc4hdmi0' },
+  framebuffer: '/dev/fb0',
+  enclave: 'key-file',
   limits: { memoryPages: 512, eventBudgetMs: 50, cpus: 4 },
   simulated: false,
 });

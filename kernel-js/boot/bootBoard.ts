@@ -8,6 +8,8 @@ import { Watchdog, type WatchdogHealth, type WatchdogOptions, type WatchdogStop 
 import type { BoardState } from './BoardState.js';
 import { readBoardState, withStop, writeBoardState } from './boardStateFile.js';
 import { chooseSlot, type BootChoice } from './chooseSlot.js';
+import { enclaveSecret } from './enclaveSecret.js';
+import { realBoardBuses } from './realBoardBuses.js';
 
 export interface BootHealth {
   readonly board: string;
@@ -24,15 +26,18 @@ export interface BootedBoard {
   readonly watchdog: Watchdog;
   /** On a simulated board: its buses' outside ends (press a button, look at a lamp). */
   readonly sim: SimBoard | undefined;
-  /** The board's devices, opened with their drivers (a simulated board's only, for now). */
-  readonly devices: BoardDevices | undefined;
+  /** The board's devices, opened with their drivers on the board's buses. */
+  readonly devices: BoardDevices;
   /** Resolves once the unikernel has started or been stopped for the first time. */
   readonly settled: Promise<void>;
   health(): Promise<BootHealth>;
   close(): Promise<void>;
 }
 
-export type BootOptions = Pick<WatchdogOptions, 'onOutput' | 'onLog' | 'onStop' | 'trapStorm' | 'backoff'>;
+export interface BootOptions extends Pick<WatchdogOptions, 'onOutput' | 'onLog' | 'onStop' | 'onTrap' | 'trapStorm' | 'backoff'> {
+  /** Where sysfs is mounted, for a real board's GPIO chips and frame buffer (tests give a fake tree). */
+  readonly sysfs?: string;
+}
 
 /**
  * Boots a board directory: chooses and verifies a slot (state saved first), then runs its
@@ -66,13 +71,15 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
   const settled = new Promise<void>((resolve) => {
     settle = resolve;
   });
-  // Drivers live on this thread, outside the watchdog's worker (kernel-js/README.md). Only the
-  // sim board's buses exist here so far; a real board boots with the worker's levels alone.
-  const sim = spec.simulated ? simBoardBuses({ lines: gpioLineNames(spec) }) : undefined;
-  const devices = sim === undefined ? undefined : await openBoardDevices(slot.config.devices, sim.buses);
+  // The drivers outlive the unikernel's runs: a stop or a restart never takes a line or a port with it.
+  const usesEnclave = Object.values(slot.config.devices).some((device) => device.driver === 'enclave');
+  const sim = spec.simulated ? simBoardBuses({ lines: gpioLineNames(spec), ...(usesEnclave ? { deviceSecret: await enclaveSecret(dir) } : {}) }) : undefined;
+  const buses = sim?.buses ?? (await realBoardBuses(spec, { dir, devices: slot.config.devices, ...(options.sysfs === undefined ? {} : { sysfs: options.sysfs }) }));
+  const devices = await openBoardDevices(slot.config.devices, buses);
   const watchdog = new Watchdog({
     ...options,
-    ...(devices === undefined ? {} : { digital: devices.digital, displays: displaysOf(devices) }),
+    digital: devices.digital,
+    displays: displaysOf(devices),
     config: slot.config,
     modules: slot.modules,
     limits: spec.limits,
@@ -105,7 +112,7 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
     },
     close: async () => {
       await watchdog.close();
-      await devices?.close();
+      await devices.close();
       await writes;
     },
   };
