@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerBuilderCommands } from '../builder/commands/registerBuilderCommands.js';
+import { registerImageCommands } from '../image/commands/registerImageCommands.js';
 import { registerKernelCommands } from '../kernel-js/commands/registerKernelCommands.js';
 import type { CliContext, RegisterCommands } from '../lib/cli/CliContext.js';
 import { InputError, isOsmoseError } from '../lib/OsmoseError.js';
@@ -22,7 +23,7 @@ export interface CliIo {
 }
 
 /** The layers that own commands, top to bottom. */
-export const commandLayers: readonly RegisterCommands[] = [registerBuilderCommands, registerKernelCommands];
+export const commandLayers: readonly RegisterCommands[] = [registerBuilderCommands, registerKernelCommands, registerImageCommands];
 
 /**
  * Runs one osmose command line and returns its exit status. Refused input prints its reasons
@@ -46,6 +47,8 @@ export async function runCli(argv: readonly string[], io: CliIo, layers: readonl
     .description('osmose: one signed WebAssembly unikernel per board, built from one description of the building')
     .version(version, '-V, --version')
     .option('-C <dir>', 'run as if osmose was started in <dir>; repeated, each is relative to the one before (like git -C)', collect, [])
+    // Global options go before the command, as with git; after it, options are the command's own.
+    .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { runCli } from '../cli/runCli.js';
 import { bootBoard } from '../kernel-js/boot/bootBoard.js';
 import { chooseSlot } from '../kernel-js/boot/chooseSlot.js';
 import type { KernelBoardConfig, KernelSignedManifest } from '../kernel-js/boot/KernelImage.js';
-import { boardDirFromLedger } from './fixtures/boardDirFromLedger.js';
+import { writeBoardDirectory } from '../image/boardDirectory/writeBoardDirectory.js';
 
 // kernel-js reads what the builder writes without importing it: its types must accept the
 // builder's (checked by tsc here) and its reader must accept a real build (checked below).
@@ -30,8 +30,8 @@ beforeAll(async () => {
 afterAll(() => rm(parent, { recursive: true, force: true }));
 
 async function boardDir(board: string): Promise<string> {
-  const dir = await mkdtemp(join(parent, `${board}-`));
-  await boardDirFromLedger(root, board, dir);
+  const dir = join(await mkdtemp(join(parent, `${board}-`)), 'board');
+  await writeBoardDirectory(root, board, dir);
   return dir;
 }
 
@@ -46,7 +46,7 @@ describe('kernel-js boots what osmose build made', () => {
     expect([...(choice.slot?.modules.keys() ?? [])]).toEqual(manifest.signed.modules.map((m) => m.app));
   });
 
-  it("boots meeting-1-door: its button toggles its lamp, through the worker", async () => {
+  it("boots meeting-1-door: its button toggles its lamp, through the watchdog", async () => {
     const outputs: [string, number][] = [];
     let wake: () => void = () => undefined;
     const board = await bootBoard(await boardDir('meeting-1-door'), {
@@ -100,7 +100,7 @@ describe('kernel-js boots what osmose build made', () => {
 
   it('falls back to slot B when slot A was tampered with, recording why', async () => {
     const dir = await boardDir('meeting-1-door');
-    await boardDirFromLedger(root, 'meeting-1-door', dir, 'b');
+    await cp(join(dir, 'a'), join(dir, 'b'), { recursive: true });
     await writeFile(join(dir, 'a', 'config.json'), '{"format": 1}');
     const choice = await chooseSlot(dir);
     expect(choice.row.name).toBe('active-broken');

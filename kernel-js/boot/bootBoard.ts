@@ -10,6 +10,7 @@ import { readBoardState, withStop, writeBoardState } from './boardStateFile.js';
 import { chooseSlot, type BootChoice } from './chooseSlot.js';
 import { enclaveSecret } from './enclaveSecret.js';
 import { realBoardBuses } from './realBoardBuses.js';
+import { sealedKeeper } from './sealedKeeper.js';
 
 export interface BootHealth {
   readonly board: string;
@@ -80,6 +81,8 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
     ...options,
     digital: devices.digital,
     displays: displaysOf(devices),
+    drivers: devices.opened,
+    surroundings: { keep: sealedKeeper(dir) },
     config: slot.config,
     modules: slot.modules,
     limits: spec.limits,

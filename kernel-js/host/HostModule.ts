@@ -5,5 +5,5 @@ export type HostFunctions = Record<string, (...args: number[]) => number>;
 export interface HostModule {
   readonly functions: HostFunctions;
   /** Stops every listener and capture the module started; later driver callbacks are ignored. Closing twice is harmless. */
-  close(): void;
+  readonly close: () => void;
 }

@@ -1,4 +1,7 @@
+import type { AudioIn, AudioOut, Enclave, KeyHandle, Serial } from '../../drivers/index.js';
 import type { KernelDevice } from '../boot/KernelImage.js';
+import type { KernelChannels } from './KernelChannels.js';
+import type { KernelPresence } from './KernelPresence.js';
 
 /**
  * What the host needs of a digital device: the level (1 is active), and setting it on an
@@ -28,17 +31,30 @@ export interface KernelDisplay {
   flush(): void;
 }
 
-/** The board's devices by their name in the configuration. */
+/**
+ * The board's devices by their name in the configuration, and what else the host reaches:
+ * its circuits, who is in its space, and where sealed data is kept. Only digital devices are
+ * required; a host without the others answers their functions as if the device were absent.
+ */
 export interface KernelDevices {
-  digital(device: string): KernelDigital | undefined;
-  /** Absent where a board has no displays wired to the host (memoryDevices). */
-  display?(device: string): KernelDisplay | undefined;
+  readonly digital: (device: string) => KernelDigital | undefined;
+  readonly display?: (device: string) => KernelDisplay | undefined;
+  readonly serial?: (device: string) => Serial | undefined;
+  readonly microphone?: (device: string) => AudioIn | undefined;
+  readonly speaker?: (device: string) => AudioOut | undefined;
+  readonly enclave?: (device: string) => Enclave | undefined;
+  /** The board's circuits; none when absent. */
+  readonly channels?: KernelChannels;
+  /** Who is in the board's space; nobody when absent. */
+  readonly presence?: KernelPresence;
+  /** Keeps what an enclave device sealed (enclave.seal, audio.record); `key` is the enclave's own handle. */
+  readonly keep?: (device: string, key: KeyHandle, sealed: Uint8Array) => void;
 }
 
 /** In-memory devices for every gpio-in and gpio-out of a configuration; `set` drives an input. */
 export interface MemoryDevices extends KernelDevices {
-  set(device: string, level: number): void;
-  levels(): Record<string, number>;
+  readonly set: (device: string, level: number) => void;
+  readonly levels: () => Record<string, number>;
 }
 
 export function memoryDevices(devices: Readonly<Record<string, KernelDevice>>, onWrite: (device: string, level: number) => void = () => undefined): MemoryDevices {

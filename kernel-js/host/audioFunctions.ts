@@ -27,7 +27,7 @@ export interface AudioHost {
    * `enclaveFunctions(…).sealer`; absent when the fragment is not granted the enclave (then
    * audio.record is not linked at all).
    */
-  sealer?(vault: number, key: number): Sealer | number;
+  readonly sealer?: (vault: number, key: number) => Sealer | number;
   /** Captured audio kept per microphone, in milliseconds, before the oldest is dropped; also the most audio.write takes at once. Default 1000. */
   readonly bufferMs?: number;
 }

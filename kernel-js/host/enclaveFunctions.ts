@@ -35,7 +35,7 @@ export interface EnclaveModule extends HostModule {
    * Status to answer (BadHandle: no such enclave; NotFound: no such key in it). The Sealer
    * answers NotFound once the key is dropped.
    */
-  sealer(vault: number, key: number): Sealer | number;
+  readonly sealer: (vault: number, key: number) => Sealer | number;
 }
 
 interface HeldKey {

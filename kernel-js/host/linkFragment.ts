@@ -4,8 +4,10 @@ import type { KernelBoardConfig, KernelFragment } from '../boot/KernelImage.js';
 import { KernelError } from '../KernelError.js';
 import { compileMetered } from '../run/compileMetered.js';
 import { fuelExport, growExport } from '../run/meterModule.js';
-import { displayFunctions } from './displayFunctions.js';
+import { deviceModules } from './deviceModules.js';
+import type { HostModule } from './HostModule.js';
 import type { KernelDevices } from './KernelDevices.js';
+import { wasmMemoryAccess } from './wasmMemoryAccess.js';
 
 const status = Object.fromEntries(Object.entries(abiDefinition.status).map(([name, { code }]) => [name, code])) as { [K in keyof typeof abiDefinition.status]: number };
 const pageBytes = 65_536;
@@ -132,7 +134,7 @@ export function linkFragment(bytes: Uint8Array, context: FragmentContext): Linke
   }
 
   const budget = new Budget(context.budgetMs, context.clock ?? performance.now.bind(performance));
-  const host = new Host(context);
+  const host = new Host(context, granted);
   const implementations = host.implementations();
   const imports: Record<string, Record<string, HostFn>> = {};
   const modules: AbiDefinition['modules'] = abiDefinition.modules;
@@ -197,10 +199,13 @@ class Host {
   readonly #aliases = new Map<string, number>();
   readonly #devices = new Map<number, string>();
   readonly #timers = new Map<number, () => void>();
+  readonly #granted: ReadonlySet<string>;
+  #modules: HostModule | undefined;
   #nextTimer = 1;
 
-  constructor(context: FragmentContext) {
+  constructor(context: FragmentContext, granted: ReadonlySet<string>) {
     this.#context = context;
+    this.#granted = granted;
     // Handles are small integers in the order of the fragment's bindings: stable for one config.
     let next = 1;
     for (const [alias, binding] of Object.entries(context.fragment.bindings)) {
@@ -215,18 +220,21 @@ class Host {
   close(): void {
     for (const cancel of this.#timers.values()) cancel();
     this.#timers.clear();
+    this.#modules?.close();
   }
 
   implementations(): Record<string, HostFn> {
     const c = this.#context;
+    this.#modules = deviceModules({
+      ...wasmMemoryAccess(() => this.memory),
+      devices: c.devices,
+      handles: this.#devices,
+      granted: this.#granted,
+      raise: c.raise,
+      log: c.log,
+    });
     return {
-      ...displayFunctions({
-        display: (handle) => {
-          const device = this.#devices.get(handle);
-          return device === undefined ? undefined : c.devices.display?.(device);
-        },
-        bytes: (ptr, len) => (this.#fits(ptr, len) ? new Uint8Array(this.#buffer(), ptr, len).slice() : undefined),
-      }),
+      ...this.#modules.functions,
       'config.device': (ptr = 0, len = 0) => {
         const alias = this.#text(ptr, len);
         return alias === undefined ? status.BadArgument : (this.#aliases.get(alias) ?? status.NotFound);

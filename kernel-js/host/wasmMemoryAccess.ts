@@ -1,9 +1,9 @@
 /** Copies in and out of a module's linear memory, for the host functions. */
 export interface WasmMemoryAccess {
   /** A copy of ptr..ptr+len, undefined when the range leaves memory. */
-  bytes(ptr: number, len: number): Uint8Array | undefined;
+  readonly bytes: (ptr: number, len: number) => Uint8Array | undefined;
   /** Copies data to ptr; false (and nothing written) when the range leaves memory. */
-  write(ptr: number, data: Uint8Array): boolean;
+  readonly write: (ptr: number, data: Uint8Array) => boolean;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { isOsmoseError, OsmoseError, type OsmoseErrorJson } from '../../lib/OsmoseError.js';
-import type { Digital, Display } from '../../drivers/index.js';
+import type { Digital, Display, OpenedDriver } from '../../drivers/index.js';
 import type { KernelBoardConfig } from '../boot/KernelImage.js';
+import { deferredDisplay } from '../host/deferredDisplay.js';
 import { memoryDevices, type KernelDevices, type KernelDigital } from '../host/KernelDevices.js';
 import { KernelError } from '../KernelError.js';
 import { Unikernel } from './Unikernel.js';
@@ -29,6 +30,10 @@ export interface WatchdogOptions {
   readonly digital?: ReadonlyMap<string, { readonly driver: Digital; readonly output: boolean }>;
   /** The board's display drivers by device name: the unikernel's drawing calls land here. */
   readonly displays?: ReadonlyMap<string, Display>;
+  /** Every opened driver by device name (openBoardDevices): serial ports, microphones, speakers and enclaves are found here. */
+  readonly drivers?: ReadonlyMap<string, OpenedDriver>;
+  /** The board's circuits, who is in its space, and where sealed data is kept (KernelDevices). */
+  readonly surroundings?: Pick<KernelDevices, 'channels' | 'presence' | 'keep'>;
 }
 
 export interface WatchdogStop {
@@ -97,9 +102,28 @@ export class Watchdog {
       });
       if (!isOutput) this.#unwatch.push(driver.watch((level) => this.input(name, level)));
     }
+    const displays = new Map([...(options.displays ?? [])].map(([name, display]) => [name, deferredDisplay(display, (op, error) => this.#o.onLog?.(name, 3, `the display driver refused ${op}: ${error instanceof Error ? error.message : String(error)}`))] as const));
+    const opened = (device: string): OpenedDriver | undefined => options.drivers?.get(device);
     this.#devices = {
+      ...options.surroundings,
       digital: (device) => digital.get(device) ?? this.#memory.digital(device),
-      display: (device) => options.displays?.get(device),
+      display: (device) => displays.get(device),
+      serial: (device) => {
+        const found = opened(device);
+        return found?.class === 'serial' ? found.driver : undefined;
+      },
+      microphone: (device) => {
+        const found = opened(device);
+        return found?.class === 'audio-in' ? found.driver : undefined;
+      },
+      speaker: (device) => {
+        const found = opened(device);
+        return found?.class === 'audio-out' ? found.driver : undefined;
+      },
+      enclave: (device) => {
+        const found = opened(device);
+        return found?.class === 'enclave' ? found.driver : undefined;
+      },
     };
   }
 

@@ -1,0 +1,8 @@
+import type { Command } from 'commander';
+import { registerSimCommands } from './simCommands.js';
+import type { CliContext } from '../../lib/cli/CliContext.js';
+
+/** The commands image/ owns: running the simulated building (and, with the trust issue, images and flashing). */
+export function registerImageCommands(program: Command, cli: CliContext): void {
+  registerSimCommands(program, cli);
+}

@@ -1,0 +1,79 @@
+import { abiCodes } from './abiCodes.js';
+import { audioFunctions } from './audioFunctions.js';
+import { channelFunctions } from './channelFunctions.js';
+import { displayFunctions } from './displayFunctions.js';
+import { enclaveFunctions } from './enclaveFunctions.js';
+import type { HostFunctions, HostModule } from './HostModule.js';
+import type { KernelDevices } from './KernelDevices.js';
+import { emptySpace } from './KernelPresence.js';
+import { presenceFunctions } from './presenceFunctions.js';
+import { serialFunctions } from './serialFunctions.js';
+import { textFunctions } from './textFunctions.js';
+import type { WasmMemoryAccess } from './wasmMemoryAccess.js';
+
+export interface DeviceModulesContext extends WasmMemoryAccess {
+  readonly devices: KernelDevices;
+  /** The fragment's device handles: handle → device name on the board. */
+  readonly handles: ReadonlyMap<number, string>;
+  /** The capabilities the fragment is granted: a module is made only when it can be linked. */
+  readonly granted: ReadonlySet<string>;
+  readonly raise: (kind: number, source: number, value: number) => void;
+  readonly log: (level: number, message: string) => void;
+}
+
+/**
+ * The host modules that reach the board's devices and surroundings: display (with text),
+ * serial, audio, enclave, channel and presence, each over the drivers `devices` gives by
+ * name. Modules that listen (serial ports, microphones, circuits, presence) start listening
+ * here, so they are made only when granted; `close` stops them all.
+ */
+export function deviceModules(context: DeviceModulesContext): HostModule {
+  const { devices, handles, granted } = context;
+  const lookup = <T>(find: ((device: string) => T | undefined) | undefined) => (handle: number): T | undefined => {
+    const device = handles.get(handle);
+    return device === undefined ? undefined : find?.(device);
+  };
+  const modules: HostModule[] = [];
+  const functions: HostFunctions = {};
+  const display = { display: lookup(devices.display), bytes: context.bytes };
+  Object.assign(functions, displayFunctions(display), textFunctions(display));
+
+  if (granted.has('serial')) {
+    const serials = new Map([...handles].flatMap(([handle, device]) => {
+      const serial = devices.serial?.(device);
+      return serial === undefined ? [] : [[handle, serial] as const];
+    }));
+    modules.push(serialFunctions({ ...context, serials }));
+  }
+  const enclave = granted.has('enclave')
+    ? enclaveFunctions({
+        ...context,
+        enclave: lookup(devices.enclave),
+        people: (people) => {
+          const keys = people.map((person) => (devices.presence ?? emptySpace).publicKey(person));
+          return keys.every((key) => key !== undefined) ? keys : undefined;
+        },
+        store: (vault, key, sealed) => {
+          const device = handles.get(vault);
+          if (device === undefined || devices.keep === undefined) {
+            context.log(abiCodes.logLevel.Warn, `sealed data for handle ${vault} has nowhere to be kept on this board; dropped`);
+            return;
+          }
+          devices.keep(device, key, sealed);
+        },
+      })
+    : undefined;
+  if (enclave !== undefined) modules.push(enclave);
+  if (granted.has('audio.in') || granted.has('audio.out')) {
+    modules.push(audioFunctions({ ...context, microphone: lookup(devices.microphone), speaker: lookup(devices.speaker), ...(enclave === undefined ? {} : { sealer: enclave.sealer }) }));
+  }
+  if (granted.has('channel')) modules.push(channelFunctions({ ...context, channels: devices.channels ?? { open: () => undefined } }));
+  if (granted.has('presence')) modules.push(presenceFunctions({ ...context, presence: devices.presence ?? emptySpace }));
+  for (const module of modules) Object.assign(functions, module.functions);
+  return {
+    functions,
+    close: () => {
+      for (const module of modules) module.close();
+    },
+  };
+}

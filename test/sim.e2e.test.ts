@@ -1,0 +1,118 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBuilding } from '../builder/build/buildBuilding.js';
+import { runCli } from '../cli/runCli.js';
+import { simControlSocket } from '../image/sim/simControlServer.js';
+
+// `osmose sim` as a user runs it: the built program in its own process, driven from "another
+// shell" (the CLI run in-process here) through its control socket.
+const repo = join(import.meta.dirname, '..');
+const main = join(repo, 'dist', 'cli', 'main.js');
+let parent: string;
+let root: string;
+let simulator: ChildProcess;
+const events: Record<string, unknown>[] = [];
+
+async function osmose(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(['-C', root, ...args], { cwd: parent, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: {}, interactive: false });
+  return { code, stdout, stderr };
+}
+
+const lamp = async (): Promise<number> => (JSON.parse((await osmose('sim', 'get', 'meeting-1-door.lamp', '--json')).stdout) as { level: number }).level;
+
+beforeAll(async () => {
+  if (!existsSync(main)) execFileSync('npm', ['run', '-s', 'build'], { cwd: repo, stdio: 'ignore' });
+  parent = await mkdtemp(join(tmpdir(), 'osmose-sim-'));
+  root = join(parent, 'cw');
+  expect(await runCli(['init', root, '--template', 'coworking'], { cwd: parent, stdout: () => undefined, stderr: () => undefined, env: { OSMOSE_ROOT_PASSPHRASE: 'test passphrase' }, interactive: false })).toBe(0);
+  await buildBuilding({ root, timestamp: 1_800_000_000 });
+  simulator = spawn(process.execPath, [main, '-C', root, 'sim', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: simulator.stdout as NodeJS.ReadableStream });
+  await new Promise<void>((resolve, reject) => {
+    simulator.once('exit', (code) => reject(new Error(`osmose sim exited with ${code} before it ran`)));
+    lines.on('line', (line) => {
+      const event = JSON.parse(line) as Record<string, unknown>;
+      events.push(event);
+      if (event['event'] === 'running') resolve();
+    });
+  });
+}, 180_000);
+
+afterAll(async () => {
+  if (simulator.exitCode === null) simulator.kill('SIGKILL');
+  await rm(parent, { recursive: true, force: true });
+});
+
+describe('osmose sim', () => {
+  it('runs every simulated board of the build, each unikernel up with no stop', async () => {
+    const running = events.find((event) => event['event'] === 'running');
+    expect((running?.['boards'] as string[]).length).toBe(17);
+    const { code, stdout } = await osmose('sim', 'boards', '--json');
+    expect(code).toBe(0);
+    const { boards } = JSON.parse(stdout) as { boards: { board: string; running: boolean; stops: number; slot: string }[] };
+    expect(boards).toHaveLength(17);
+    expect(boards.filter((board) => !board.running || board.stops > 0)).toEqual([]);
+    expect(new Set(boards.map((board) => board.slot))).toEqual(new Set(['a']));
+  });
+
+  it("toggles a meeting room's lamp with each osmose sim press of its button", async () => {
+    expect(await lamp()).toBe(0);
+    const pressed = await osmose('sim', 'press', 'meeting-1-door.button');
+    expect(pressed).toMatchObject({ code: 0, stderr: '' });
+    expect(await lamp()).toBe(1);
+    expect(events).toContainEqual({ event: 'output', board: 'meeting-1-door', device: 'lamp', level: 1 });
+    expect((await osmose('sim', 'press', 'meeting-1-door.button', '--hold', '30')).code).toBe(0);
+    expect(await lamp()).toBe(0);
+    // The other meeting room's lamp was never touched.
+    expect((JSON.parse((await osmose('sim', 'get', 'meeting-2-door.lamp', '--json')).stdout) as { level: number }).level).toBe(0);
+  });
+
+  it('drives an input with set and reads it back, as the app reads it', async () => {
+    expect((await osmose('sim', 'set', 'open-space-door.button', '1')).code).toBe(0);
+    expect(JSON.parse((await osmose('sim', 'get', 'open-space-door.button', '--json')).stdout)).toMatchObject({ driver: 'gpio-in', level: 1 });
+    expect((await osmose('sim', 'set', 'open-space-door.button', '0')).code).toBe(0);
+  });
+
+  it('saves what a wall display shows as PNG', async () => {
+    const out = join(parent, 'wall.png');
+    expect((await osmose('sim', 'display', 'meeting-1-wall.screen', '--out', out)).code).toBe(0);
+    const png = await readFile(out);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.readUInt32BE(16)).toBe(2560);
+    expect(png.readUInt32BE(20)).toBe(1440);
+  });
+
+  it('refuses what it cannot do with the reason and a hint', async () => {
+    const unknown = await osmose('sim', 'get', 'nowhere.lamp');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no simulated board nowhere is running\n\s+hint: running: corridor-guide-1, /);
+    expect((await osmose('sim', 'get', 'meeting-1-door.kettle')).stderr).toMatch(/meeting-1-door has no device kettle\n\s+hint: its devices: button, lamp/);
+    expect((await osmose('sim', 'set', 'meeting-1-door.lamp', '1')).stderr).toMatch(/is an output: the unikernel drives it/);
+    expect((await osmose('sim', 'press', 'meeting-1-wall.screen')).stderr).toMatch(/is not a digital input/);
+    expect((await osmose('sim', 'set', 'meeting-1-door.button', 'on')).stderr).toMatch(/a level is 0 or 1, not on/);
+    expect((await osmose('sim', 'get', 'meeting-1-door')).stderr).toMatch(/meeting-1-door is not BOARD.DEVICE/);
+  });
+
+  it('refuses a second simulator of the same building', async () => {
+    const second = await osmose('sim');
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/a simulator already runs this building/);
+  });
+
+  it('stops on SIGINT, removing its socket; then the controls say nothing runs', async () => {
+    const exited = new Promise<number | null>((resolve) => simulator.once('exit', resolve));
+    simulator.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(existsSync(simControlSocket(root))).toBe(false);
+    const after = await osmose('sim', 'get', 'meeting-1-door.lamp');
+    expect(after.code).toBe(1);
+    expect(after.stderr).toMatch(/no simulator runs this building/);
+  });
+});
