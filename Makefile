@@ -51,6 +51,20 @@ demo: system-tools $(CLI)
 	$(OSMOSE) -C $(DEMO_DIR) ledger log
 	$(OSMOSE) -C $(DEMO_DIR) ledger show meeting-1-door
 	git -C $(DEMO_DIR) log --oneline main refs/osmose/builds
+	@# The simulated building: every sim board booted in one process, driven from this shell.
+	@set -e; $(OSMOSE) -C $(DEMO_DIR) sim > $(DEMO_DIR)/.osmose/demo-sim.log 2>&1 & sim=$$!; \
+	  trap 'kill -INT $$sim 2>/dev/null || true' EXIT; \
+	  for i in $$(seq 1 300); do $(OSMOSE) -C $(DEMO_DIR) sim boards > /dev/null 2>&1 && break; kill -0 $$sim 2>/dev/null || { cat $(DEMO_DIR)/.osmose/demo-sim.log; exit 1; }; sleep 0.1; done; \
+	  set -x; \
+	  $(OSMOSE) -C $(DEMO_DIR) sim boards; \
+	  $(OSMOSE) -C $(DEMO_DIR) sim get meeting-1-door.lamp; \
+	  $(OSMOSE) -C $(DEMO_DIR) sim press meeting-1-door.button; \
+	  $(OSMOSE) -C $(DEMO_DIR) sim get meeting-1-door.lamp; \
+	  $(OSMOSE) -C $(DEMO_DIR) sim press meeting-1-door.button; \
+	  $(OSMOSE) -C $(DEMO_DIR) sim get meeting-1-door.lamp; \
+	  $(OSMOSE) -C $(DEMO_DIR) sim display meeting-1-wall.screen --out sim-meeting-1-wall.png; \
+	  set +x; kill -INT $$sim; wait $$sim; trap - EXIT; \
+	  echo "--- osmose sim printed:"; cat $(DEMO_DIR)/.osmose/demo-sim.log
 
 test: system-tools $(CLI) check
 	npx vitest run

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,9 @@ describe('kernel-js boots what osmose build made', () => {
     const choice = await chooseSlot(await boardDir('meeting-1-door'));
     expect(choice.row.name).toBe('confirmed');
     expect(choice.slot?.config).toEqual(config);
+    // What config's building.* and space.* keys answer on the board.
+    expect(config.building).toEqual({ id: 'cw', name: 'cw', timezone: 'Europe/London' });
+    expect(config.board).toMatchObject({ space: ['ground', 'meeting-1'], place: { kind: 'room', name: 'Meeting room 1' } });
     expect(choice.slot?.manifest).toEqual(manifest);
     expect([...(choice.slot?.modules.keys() ?? [])]).toEqual(manifest.signed.modules.map((m) => m.app));
   });
@@ -121,5 +125,22 @@ describe('kernel-js boots what osmose build made', () => {
     expect(await runCli(['boot', dir, '--once', '--json'], io)).toBe(1);
     expect(JSON.parse(out)).toMatchObject({ ok: false, error: { code: 'boot.panic' } });
     expect(err).toBe('');
+  }, 60_000);
+
+  it('osmose boot runs the board until SIGINT, then reports and exits 0', async () => {
+    const main = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+    if (!existsSync(main)) execFileSync('npm', ['run', '-s', 'build'], { cwd: join(import.meta.dirname, '..'), stdio: 'ignore' });
+    const shim = spawn(process.execPath, [main, 'boot', await boardDir('open-space-door'), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    shim.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => shim.once('exit', resolve));
+    // The first report says the board is up; the shim must still be running after it.
+    await new Promise<void>((resolve) => shim.stdout.once('data', () => resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(shim.exitCode).toBe(null);
+    shim.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const reports = out.trim().split(/\n(?=\{)/).map((text) => JSON.parse(text) as { board: string; unikernel: { running: boolean } });
+    expect(reports.map((report) => [report.board, report.unikernel.running])).toEqual([['open-space-door', true], ['open-space-door', true]]);
   }, 60_000);
 });

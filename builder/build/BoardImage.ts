@@ -10,7 +10,9 @@ import type { DisclosePolicy, PlannedBinding, PlannedCircuit, PlannedDevice, Ret
 export interface BoardConfig {
   readonly format: 1;
   readonly abi: number;
-  readonly board: { readonly id: string; readonly type: string; readonly space: readonly string[] };
+  /** What config's building.* keys answer. */
+  readonly building: { readonly id: string; readonly name: string; readonly timezone?: string };
+  readonly board: { readonly id: string; readonly type: string; readonly space: readonly string[]; readonly place: { readonly kind: string; readonly name: string } };
   readonly devices: Readonly<Record<string, PlannedDevice>>;
   readonly fragments: readonly {
     readonly instance: string;

@@ -102,7 +102,7 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
   const changed: string[] = [];
   const index = byBoard(plan);
   plan.boards.forEach((board, done) => {
-    const config = boardConfig(board, index, toolchain);
+    const config = boardConfig(board, plan.building, index, toolchain);
     const configBytes = json(config);
     const configDigest = sha256(configBytes);
     const apps = [...new Set(config.fragments.map((fragment) => fragment.app))];
@@ -279,13 +279,14 @@ function byBoard(plan: BuildPlan): { fragments: Map<string, PlannedFragment[]>; 
   return { fragments, circuits: new Map(plan.circuits.map((circuit) => [circuit.id, circuit])) };
 }
 
-function boardConfig(board: PlannedBoard, index: ReturnType<typeof byBoard>, toolchain: ToolchainIdentity): BoardConfig {
+function boardConfig(board: PlannedBoard, building: BuildPlan['building'], index: ReturnType<typeof byBoard>, toolchain: ToolchainIdentity): BoardConfig {
   const fragments = index.fragments.get(board.id) ?? [];
   const circuits = board.circuits.flatMap((id) => index.circuits.get(id) ?? []);
   return {
     format: 1,
     abi: toolchain.abi,
-    board: { id: board.id, type: board.type, space: board.space },
+    building,
+    board: { id: board.id, type: board.type, space: board.space, place: board.place },
     devices: board.devices,
     fragments: fragments.map((fragment) => ({
       instance: fragment.instance,

@@ -7,6 +7,8 @@ import type { PathSegment } from './formatPath.js';
 export interface SpaceNode {
   readonly id: string;
   readonly kind: string;
+  /** Its name in building.yaml, or its id when it has none. */
+  readonly name: string;
   readonly path: readonly PathSegment[];
   readonly parent: SpaceNode | undefined;
   readonly spaces: SpaceNode[];
@@ -49,7 +51,8 @@ export function indexBuilding(building: unknown): BuildingIndex {
     if (node.id !== '' && !byId.has(node.id)) byId.set(node.id, node);
   };
   const visit = (input: Record<string, unknown>, path: PathSegment[], parent: SpaceNode | undefined): SpaceNode => {
-    const space: SpaceNode = { id: text(input['id']), kind: text(input['kind']), path, parent, spaces: [], boards: [] };
+    const id = text(input['id']);
+    const space: SpaceNode = { id, kind: text(input['kind']), name: typeof input['name'] === 'string' && input['name'] !== '' ? input['name'] : id, path, parent, spaces: [], boards: [] };
     spaces.push(space);
     remember(space);
     list(input['boards']).forEach(([boardInput, b]) => {

@@ -15,7 +15,7 @@ export const buildPlanVersion = 1;
 
 export interface BuildPlan {
   readonly version: typeof buildPlanVersion;
-  readonly building: { readonly id: string; readonly name: string };
+  readonly building: { readonly id: string; readonly name: string; readonly timezone?: string };
   /** Where the policies came from (relative to the building) and their default. */
   readonly policies: { readonly file: string; readonly default: 'deny' | 'allow' };
   /** Every app, in document order, with the instances the planner made of it. */
@@ -43,6 +43,8 @@ export interface PlannedBoard {
   readonly type: string;
   /** Ids of the spaces that hold the board, outermost first: `['ground', 'meeting-1']`. */
   readonly space: readonly string[];
+  /** The kind and name of the innermost of those spaces (what config's space.kind and space.name answer). */
+  readonly place: { readonly kind: string; readonly name: string };
   /** Device alias → driver and settings, aliases sorted. */
   readonly devices: Readonly<Record<string, PlannedDevice>>;
   /** Instance ids of the fragments this board runs. */

@@ -69,6 +69,7 @@ export function planBuilding(building: Building): BuildPlan {
     id: board.id,
     type: board.type,
     space: spacePath(board.space),
+    place: { kind: board.space.kind, name: board.space.name },
     devices: Object.fromEntries(
       [...board.devices].sort((a, b) => compare(a.alias, b.alias)).map((device): [string, PlannedDevice] => [device.alias, plannedDevice(device)]),
     ),
@@ -78,7 +79,7 @@ export function planBuilding(building: Building): BuildPlan {
 
   return {
     version: buildPlanVersion,
-    building: { id: spec.building.id, name: spec.building.name },
+    building: { id: spec.building.id, name: spec.building.name, ...(spec.building.timezone === undefined ? {} : { timezone: spec.building.timezone }) },
     // The type allows undefined (Required<> keeps an optional's explicit undefined); validation fills it in.
     policies: { file: building.policiesFile, default: policies.default },
     apps,

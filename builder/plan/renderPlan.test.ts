@@ -12,12 +12,13 @@ const plan: BuildPlan = {
       id: 'r2-a',
       type: 'sim',
       space: ['f1', 'r2'],
+      place: { kind: 'room', name: 'Room 2' },
       devices: { button: { driver: 'gpio-in', settings: { pin: 'GPIO17' } } },
       fragments: ['lights@r2'],
       circuits: ['lights@r2/lamp'],
     },
-    { id: 'r2-b', type: 'rpi4', space: ['f1', 'r2'], devices: { lamp: { driver: 'gpio-out', settings: { pin: 'GPIO27' } } }, fragments: [], circuits: ['lights@r2/lamp'] },
-    { id: 'spare', type: 'sim', space: ['f1'], devices: {}, fragments: [], circuits: [] },
+    { id: 'r2-b', type: 'rpi4', space: ['f1', 'r2'], place: { kind: 'room', name: 'Room 2' }, devices: { lamp: { driver: 'gpio-out', settings: { pin: 'GPIO27' } } }, fragments: [], circuits: ['lights@r2/lamp'] },
+    { id: 'spare', type: 'sim', space: ['f1'], place: { kind: 'floor', name: 'f1' }, devices: {}, fragments: [], circuits: [] },
   ],
   fragments: [
     {

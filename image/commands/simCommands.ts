@@ -115,7 +115,8 @@ async function run(cli: CliContext, json: boolean): Promise<void> {
   const event = (value: Record<string, unknown>, text: string): void => (json ? cli.stdout(`${JSON.stringify(value)}\n`) : cli.stdout(text));
   const building = await SimBuilding.start(root, {
     onBoard: (board, index, total) => {
-      if (!json) cli.stderr(`\rbooted ${index}/${total} ${board}${' '.repeat(20)}`);
+      // A progress line on a terminal; a log gets only the summary below.
+      if (!json && cli.interactive) cli.stderr(`\rbooted ${index}/${total} ${board}${' '.repeat(20)}${index === total ? '\n' : ''}`);
     },
     onOutput: (board, device, level) => event({ event: 'output', board, device, level }, `${board}.${device} = ${level}\n`),
     onLog: (board, instance, level, message) => event({ event: 'log', board, instance, level, message }, `${board} ${instance}: ${message}\n`),
@@ -132,10 +133,11 @@ async function run(cli: CliContext, json: boolean): Promise<void> {
     throw error;
   }
   const boards = building.boardIds;
+  const button = building.summaries().flatMap((board) => board.devices.filter((device) => device.driver === 'gpio-in').map((device) => `${board.board}.${device.name}`))[0];
   event(
     { event: 'running', boards, skipped: building.skipped, socket, commit: building.commit },
-    `\n${boards.length} simulated boards running (build ${building.commit.slice(0, 12)})${building.skipped.length > 0 ? `; not simulated: ${building.skipped.join(', ')}` : ''}\n` +
-      `control socket: ${socket}\ntry: osmose sim press ${boards[0] ?? 'BOARD'}.DEVICE, osmose sim boards; Ctrl-C stops\n`,
+    `${boards.length} simulated boards running (build ${building.commit.slice(0, 12)})${building.skipped.length > 0 ? `; not simulated: ${building.skipped.join(', ')}` : ''}\n` +
+      `control socket: ${socket}\ntry: osmose sim press ${button ?? 'BOARD.DEVICE'}, osmose sim boards; Ctrl-C stops\n`,
   );
   await new Promise<void>((done) => {
     process.once('SIGINT', done);

@@ -28,7 +28,8 @@ export interface KernelFragment {
 export interface KernelBoardConfig {
   readonly format: 1;
   readonly abi: number;
-  readonly board: { readonly id: string; readonly type: string; readonly space: readonly string[] };
+  readonly building?: { readonly id: string; readonly name: string; readonly timezone?: string };
+  readonly board: { readonly id: string; readonly type: string; readonly space: readonly string[]; readonly place?: { readonly kind: string; readonly name: string } };
   readonly devices: Readonly<Record<string, KernelDevice>>;
   readonly fragments: readonly KernelFragment[];
   readonly circuits: readonly unknown[];

@@ -1,4 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { boardFiles, slotNames } from './boardDirectory.js';
 import { initialBoardState, maxStops, type BoardState, type StopRecord } from './BoardState.js';
@@ -8,10 +9,10 @@ import { initialBoardState, maxStops, type BoardState, type StopRecord } from '.
  * finished cannot leave one half-written, but a disk can) starts from the initial state:
  * slot A, confirmed, which the slot table then checks like any other state.
  */
-export async function readBoardState(dir: string): Promise<BoardState> {
+export function readBoardState(dir: string): BoardState {
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(join(dir, boardFiles.state), 'utf8'));
+    value = JSON.parse(readFileSync(join(dir, boardFiles.state), 'utf8'));
   } catch {
     return initialBoardState;
   }

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { statSync, type Stats } from 'node:fs';
 import { boardsById, gpioLineNames } from '../../boards/index.js';
 import { simBoardBuses, type Display, type SimBoard } from '../../drivers/index.js';
 import { InputError } from '../../lib/OsmoseError.js';
@@ -46,7 +46,7 @@ export interface BootOptions extends Pick<WatchdogOptions, 'onOutput' | 'onLog' 
  * state.json; a slot on trial is confirmed once its unikernel has started.
  */
 export async function bootBoard(dir: string, options: BootOptions = {}): Promise<BootedBoard> {
-  const info = await stat(dir).catch(() => undefined);
+  const info = statIfAny(dir);
   if (info === undefined) throw new InputError('boot.no-such-directory', `${dir} does not exist`, { hint: 'give osmose boot a board directory', data: { dir } });
   if (!info.isDirectory()) {
     throw new InputError('boot.image-unsupported', `${dir} is a file; booting from an image file is not supported yet`, { hint: 'give osmose boot a board directory (kernel-js/README.md)', data: { dir } });
@@ -64,7 +64,12 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
   // State writes are chained so that two stops close together never interleave.
   let writes: Promise<void> = Promise.resolve();
   const update = (change: (state: BoardState) => BoardState): Promise<void> => {
-    writes = writes.then(async () => writeBoardState(dir, change(await readBoardState(dir))));
+    writes = writes.then(async () => {
+      const state = readBoardState(dir);
+      const next = change(state);
+      // Nothing changed (a confirmed slot confirmed again): no write, no flush.
+      if (next !== state) await writeBoardState(dir, next);
+    });
     return writes;
   };
   const slot = choice.slot;
@@ -109,7 +114,7 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
         slot: slot.slot,
         row: choice.row.name,
         image: slot.manifest.signed.image,
-        state: await readBoardState(dir),
+        state: readBoardState(dir),
         unikernel: watchdog.health(),
       };
     },
@@ -123,4 +128,12 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
 
 function displaysOf(devices: BoardDevices): ReadonlyMap<string, Display> {
   return new Map([...devices.opened].flatMap(([name, opened]) => (opened.class === 'display' ? [[name, opened.driver] as const] : [])));
+}
+
+function statIfAny(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalize } from '@tufjs/canonical-json';
@@ -53,7 +53,22 @@ describe('chooseSlot on a board directory', () => {
     expect(choice.row.name).toBe('confirmed');
     expect(choice.slot?.slot).toBe('a');
     expect(choice.slot?.modules.get('lights')).toEqual(new Uint8Array(Buffer.from('module in a')));
-    expect((await readBoardState(dir)).lastBoot).toMatchObject({ row: 'confirmed', slot: 'a', refused: { b: { code: 'slot.empty', reason: 'slot b: has no manifest.json' } } });
+    expect((readBoardState(dir)).lastBoot).toMatchObject({ row: 'confirmed', slot: 'a', refused: { b: { code: 'slot.empty', reason: 'slot b: has no manifest.json' } } });
+  });
+
+  it('writes nothing when a boot decides what the last one decided, and writes when the decision changes', async () => {
+    const dir = await boardDir();
+    await installSlot(dir, 'a');
+    await chooseSlot(dir, () => new Date('2026-01-01T00:00:00Z'));
+    const first = await stat(join(dir, 'state.json'));
+    await chooseSlot(dir, () => new Date('2026-01-02T00:00:00Z'));
+    const second = await stat(join(dir, 'state.json'));
+    expect([second.ino, second.mtimeMs]).toEqual([first.ino, first.mtimeMs]);
+    expect(readBoardState(dir).lastBoot?.at).toBe('2026-01-01T00:00:00.000Z');
+    // Slot b appears: the refusals differ, so the decision is recorded again.
+    await installSlot(dir, 'b');
+    await chooseSlot(dir, () => new Date('2026-01-03T00:00:00Z'));
+    expect(readBoardState(dir).lastBoot).toMatchObject({ at: '2026-01-03T00:00:00.000Z', refused: {} });
   });
 
   it('counts trial boots before booting, then rolls back when the trial never confirmed', async () => {
@@ -61,12 +76,12 @@ describe('chooseSlot on a board directory', () => {
     await installSlot(dir, 'a');
     await installSlot(dir, 'b');
     expect((await chooseSlot(dir)).row.name).toBe('trial');
-    expect((await readBoardState(dir)).bootCount).toBe(1);
+    expect((readBoardState(dir)).bootCount).toBe(1);
     expect((await chooseSlot(dir)).row.name).toBe('trial');
     const third = await chooseSlot(dir);
     expect(third.row.name).toBe('trial-failed');
     expect(third.slot?.slot).toBe('a');
-    expect(await readBoardState(dir)).toMatchObject({ active: 'a', confirmed: true, bootCount: 0 });
+    expect(readBoardState(dir)).toMatchObject({ active: 'a', confirmed: true, bootCount: 0 });
   });
 
   it.each([

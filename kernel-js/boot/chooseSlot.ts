@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
 import { InputError } from '../../lib/OsmoseError.js';
 import { boardFiles, otherSlot, type BoardIdentity, type SlotName } from './boardDirectory.js';
@@ -23,13 +24,13 @@ export interface BootChoice {
  * the boot replays the same decision with one boot fewer left.
  */
 export async function chooseSlot(dir: string, now: () => Date = () => new Date()): Promise<BootChoice> {
-  const identity = await readJson<BoardIdentity>(dir, boardFiles.board, 'boot.no-board-file', 'the board directory has no readable board.json');
-  const targetsKey = await readJson<KernelTufKey>(dir, boardFiles.targetsKey, 'boot.no-trust-root', 'the board directory has no readable trust/targets.json');
-  const state = await readBoardState(dir);
+  const identity = readJson<BoardIdentity>(dir, boardFiles.board, 'boot.no-board-file', 'the board directory has no readable board.json');
+  const targetsKey = readJson<KernelTufKey>(dir, boardFiles.targetsKey, 'boot.no-trust-root', 'the board directory has no readable trust/targets.json');
+  const state = readBoardState(dir);
   const context = { board: identity.board, targetsKey, versionFloor: state.versionFloor };
   const readings: Record<SlotName, SlotReading> = {
-    a: await readSlot(dir, 'a', context),
-    b: await readSlot(dir, 'b', context),
+    a: readSlot(dir, 'a', context),
+    b: readSlot(dir, 'b', context),
   };
   const active = readings[state.active];
   const other = readings[otherSlot(state.active)];
@@ -64,13 +65,17 @@ export async function chooseSlot(dir: string, now: () => Date = () => new Date()
       next = { ...state, lastBoot: lastBoot(null) };
       break;
   }
+  // A boot that decides what the last one decided (the everyday confirmed boot) changes
+  // nothing worth a disk write: lastBoot.at then says since when the board has booted so.
+  const same = state.lastBoot !== null && isDeepStrictEqual({ ...next, lastBoot: { ...next.lastBoot, at: '' } }, { ...state, lastBoot: { ...state.lastBoot, at: '' } });
+  if (same) return { row, slot, state, identity };
   await writeBoardState(dir, next);
   return { row, slot, state: next, identity };
 }
 
-async function readJson<T>(dir: string, file: string, code: string, message: string): Promise<T> {
+function readJson<T>(dir: string, file: string, code: string, message: string): T {
   try {
-    return JSON.parse(await readFile(join(dir, file), 'utf8')) as T;
+    return JSON.parse(readFileSync(join(dir, file), 'utf8')) as T;
   } catch (cause) {
     throw new InputError(code, `${message} (${join(dir, file)})`, { hint: 'give osmose boot a board directory (kernel-js/README.md describes its layout)', data: { dir, file }, cause });
   }

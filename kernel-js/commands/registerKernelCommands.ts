@@ -26,7 +26,14 @@ export function registerKernelCommands(program: Command, cli: CliContext): void 
       };
       if (options.once !== true) {
         await report();
-        await new Promise<void>((done) => process.once('SIGINT', () => done()));
+        // The unikernel runs on this thread and may hold no timer or handle: keep the shim
+        // alive until it is told to stop.
+        const alive = setInterval(() => undefined, 2 ** 30);
+        await new Promise<void>((done) => {
+          process.once('SIGINT', done);
+          process.once('SIGTERM', done);
+        });
+        clearInterval(alive);
       }
       await report();
       await board.close();

@@ -316,11 +316,16 @@ class Host {
   #configValue(key: string): string | undefined {
     const { config, fragment } = this.#context;
     const fixed: Record<string, string | undefined> = {
+      'building.id': config.building?.id,
+      'building.name': config.building?.name,
+      'building.timezone': config.building?.timezone,
       'board.id': config.board.id,
       'board.type': config.board.type,
       'app.name': fragment.app,
       'app.instance': fragment.instance,
       'space.id': config.board.space.at(-1),
+      'space.kind': config.board.place?.kind,
+      'space.name': config.board.place?.name ?? config.board.space.at(-1),
       'space.path': config.board.space.join('/'),
     };
     if (Object.hasOwn(fixed, key)) return fixed[key];

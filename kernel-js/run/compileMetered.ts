@@ -23,3 +23,8 @@ export function compileMetered(bytes: Uint8Array, memoryPages: number): WebAssem
   if (cache.size > cacheSize) cache.delete(cache.keys().next().value ?? key);
   return module;
 }
+
+/** Forgets every compiled module, so the next boot compiles again (a cold start, for bench/boot). */
+export function clearCompiledModules(): void {
+  cache.clear();
+}

@@ -45,8 +45,10 @@ describe('the presence app', () => {
     expect(board.calls).toEqual([
       ['presence.count'],
       ['display.height', SCREEN],
+      ['display.width', SCREEN],
       ['display.clear', SCREEN, 0xffffff],
-      ['display.text', SCREEN, 100, 700, 200, 0x000000, IDLE],
+      // Centred, and smaller than an eighth of the screen so that the name fits its width.
+      ['display.text', SCREEN, 77, 753, 93, 0x000000, IDLE],
       ['display.flush', SCREEN],
     ]);
   });
@@ -83,7 +85,7 @@ describe('the presence app', () => {
     for (const person of [51, 52, 53]) presence.handle(EventKind.Arrived, person, person - 50);
     for (const person of [51, 52, 53]) presence.handle(EventKind.Left, person, 53 - person);
     expect(board.logs).toEqual([]);
-    expect(new Set(board.calls.map(([name]) => name))).toEqual(new Set(['presence.count', 'display.height', 'display.clear', 'display.text', 'display.flush', 'audio.play']));
+    expect(new Set(board.calls.map(([name]) => name))).toEqual(new Set(['presence.count', 'display.height', 'display.width', 'display.clear', 'display.text', 'display.flush', 'audio.play']));
     expect(board.callsOf('presence.count')).toHaveLength(1); // at start; events carry the count
   });
 

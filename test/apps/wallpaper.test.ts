@@ -33,8 +33,10 @@ describe('the wallpaper app', () => {
     expect(board.calls).toEqual([
       ['presence.count'],
       ['display.height', SCREEN],
+      ['display.width', SCREEN],
       ['display.clear', SCREEN, WHITE],
-      ['display.text', SCREEN, 90, 630, 180, BLACK, 'Meeting room 1 - free'],
+      // 21 characters at an eighth of 1440 (180) would be 2835 wide: the size that fits 7/8 of 2560, centred.
+      ['display.text', SCREEN, 162, 649, 142, BLACK, 'Meeting room 1 - free'],
       ['display.flush', SCREEN],
     ]);
   });

@@ -86,7 +86,7 @@ export const abiDefinition = {
         clear: fn(['display'], [handle, ['color', 'i32']], 'i32', 'Fills the whole frame buffer with one colour.'),
         fill: fn(['display'], [handle, ['x', 'i32'], ['y', 'i32'], ['w', 'i32'], ['h', 'i32'], ['color', 'i32']], 'i32', 'Fills a rectangle.'),
         text: fn(['display'], [handle, ['x', 'i32'], ['y', 'i32'], ['size', 'i32'], ['color', 'i32'], ['text_ptr', 'i32'], ['text_len', 'i32']], 'i32',
-          "Draws UTF-8 text with its top-left corner at (x, y), size pixels tall, in the board's font."),
+          "Draws UTF-8 text with its top-left corner at (x, y), size pixels tall, in the board's font; each character advances at most size × 3/4."),
         blit: fn(['display'], [handle, ['x', 'i32'], ['y', 'i32'], ['w', 'i32'], ['h', 'i32'], ['pixels_ptr', 'i32'], ['pixels_len', 'i32']], 'i32',
           'Copies w×h pixels, 3 bytes each (R, G, B), row by row, to (x, y).'),
         flush: fn(['display'], [handle], 'i32', 'Shows what was drawn since the last flush.'),

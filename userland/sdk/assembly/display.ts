@@ -38,14 +38,21 @@ export class Screen extends Device {
     return this.handle < 0 ? this.handle : display_flush(this.handle);
   }
 
-  /** The whole screen given to one line of text, black on white, then shown. */
+  /**
+   * The whole screen given to one line of text, black on white, centred, then shown: an
+   * eighth of the screen tall, smaller when that would not fit its width (a character
+   * advances at most 3/4 of its height).
+   */
   showText(text: string): Status {
     const height = this.height();
     if (height < 0) return height;
+    const width = this.width();
+    if (width < 0) return width;
     let status = this.clear(White);
     if (status != Status.Ok) return status;
-    const size = max(height / 8, 8);
-    status = this.text(size / 2, (height - size) / 2, size, text, Black);
+    const chars = max(text.length, 1);
+    const size = max(min(height / 8, (width - width / 8) * 4 / (3 * chars)), 8);
+    status = this.text(max((width - chars * size * 3 / 4) / 2, 0), (height - size) / 2, size, text, Black);
     if (status != Status.Ok) return status;
     return this.flush();
   }
