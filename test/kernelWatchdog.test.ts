@@ -28,6 +28,7 @@ const loops = unikernel([0x03, 0x40, 0x0c, 0x00, 0x0b, 0x41, 0x00]);
 const traps = unikernel([0x00]);
 const grows = unikernel([0x41, 0x01, 0x40, 0x00, 0x1a, 0x41, 0x00]);
 const trapsInInit = unikernel([0x41, 0x00], [0x00]);
+const loopsInInit = unikernel([0x41, 0x00], [0x03, 0x40, 0x0c, 0x00, 0x0b]);
 
 const config: KernelBoardConfig = {
   format: 1,
@@ -142,6 +143,13 @@ describe("kernel-js's watchdog", () => {
     expect(stops.map((stop) => stop.error.code)).toEqual(['kernel.init-trap', 'kernel.init-trap', 'kernel.init-trap']);
     expect(stops.map((stop) => stop.restartInMs)).toEqual([5, 10, 20]);
     expect(stops.map((stop) => stop.run)).toEqual([1, 2, 3]);
+  }, generous);
+
+  it('stops a unikernel whose initialisation never ends, and restarts it with backoff', async () => {
+    const { dog, stops, until } = watch(loopsInInit);
+    await until(() => stops.length === 2);
+    expect(stops.map((stop) => [stop.error.code, stop.restartInMs])).toEqual([['watchdog.event-budget', 5], ['watchdog.event-budget', 10]]);
+    expect(dog.health().running).toBe(false);
   }, generous);
 
   it('refuses an ungranted import as a stop with the reason, and does not restart it', async () => {
