@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Commands the tests run, each with the Debian package that provides it.
-SYSTEM_TOOLS := git:git socat:socat arecord:alsa-utils aplay:alsa-utils
+SYSTEM_TOOLS := git:git socat:socat arecord:alsa-utils aplay:alsa-utils sfdisk:fdisk mkfs.vfat:dosfstools mcopy:mtools mke2fs:e2fsprogs debugfs:e2fsprogs
 NPM_STAMP := node_modules/.osmose-installed
 CLI := dist/cli/main.js
 SOURCES := $(shell find cli lib boards drivers builder image ota kernel-js userland bench -name '*.ts' -not -name '*.test.ts' -not -path '*/assembly/*' 2>/dev/null)
@@ -51,6 +51,10 @@ demo: system-tools $(CLI)
 	$(OSMOSE) -C $(DEMO_DIR) ledger log
 	$(OSMOSE) -C $(DEMO_DIR) ledger show meeting-1-door
 	git -C $(DEMO_DIR) log --oneline main refs/osmose/builds
+	@# A board's flashable image, flashed to a file standing in for its SD card, booted from there.
+	$(OSMOSE) -C $(DEMO_DIR) image meeting-1-door --out meeting-1-door.img
+	$(OSMOSE) -C $(DEMO_DIR) flash meeting-1-door.img --to sd-card.img
+	$(OSMOSE) -C $(DEMO_DIR) boot sd-card.img --once
 	@# The simulated building: every sim board booted in one process, driven from this shell.
 	@set -e; $(OSMOSE) -C $(DEMO_DIR) sim > $(DEMO_DIR)/.osmose/demo-sim.log 2>&1 & sim=$$!; \
 	  trap 'kill -INT $$sim 2>/dev/null || true' EXIT; \

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { Metadata, MetadataKind, type Targets } from '@tufjs/models';
+import git from 'isomorphic-git';
 import { boardsById } from '../../boards/boardsById.js';
 import type { Capability } from '../../lib/capabilities.js';
 import { InputError } from '../../lib/OsmoseError.js';
@@ -20,7 +23,11 @@ import { validateBuilding, type Building } from '../validate/validateBuilding.js
 import type { ValidationIssue } from '../validate/ValidationIssue.js';
 import type { BoardConfig, BoardManifest, BuildRecord } from './BoardImage.js';
 import { planFor } from './planFor.js';
-import { loadTargetsKey, signManifest } from './signManifest.js';
+import { refreshRepository } from '../trust/refreshRepository.js';
+import { repositoryKeys, type RepositoryKeys } from '../trust/repositoryKeys.js';
+import { signRepository, type TargetEntry } from '../trust/signRepository.js';
+import { repositoryLayout } from '../trust/trustLayout.js';
+import { loadTargetsKey, signManifest, type SignedManifest, type SigningKey } from './signManifest.js';
 import { snapshotSources, type SourceSnapshot } from './snapshotSources.js';
 
 export type BuildProgress =
@@ -32,14 +39,22 @@ export interface BuildOptions {
   readonly root: string;
   /** Seconds since the epoch for the ledger commit; now by default. */
   readonly timestamp?: number;
+  /** When the TUF metadata is signed, which its expiry counts from; now by default. */
+  readonly now?: Date;
   readonly onProgress?: (progress: BuildProgress) => void;
 }
 
 export interface BuildReport {
   readonly ledger: { readonly commit: string; readonly created: boolean };
-  /** True when the sources and toolchain equal the last build's: nothing was even planned. */
+  /**
+   * True when the sources and toolchain equal the last build's: nothing was even planned. The
+   * ledger still gets a commit when the build's online TUF metadata needed signing again
+   * (refreshRepository).
+   */
   readonly upToDate: boolean;
   readonly boards: readonly { readonly board: string; readonly image: string; readonly changed: boolean }[];
+  /** The versions of the TUF metadata the ledger holds after the build (docs/security.md). */
+  readonly repository: { readonly root: number; readonly targets: number; readonly snapshot: number; readonly timestamp: number } | null;
   readonly counts: {
     readonly boards: number;
     readonly changed: number;
@@ -74,16 +89,28 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
   const head = await ledgerHead(root);
   const last = head === undefined ? undefined : await readJson<BuildRecord>(root, head, ledgerLayout.build);
   if (head !== undefined && last?.inputs === inputs) {
+    // Nothing to build; the online metadata may still need signing again before it expires.
+    const refreshed = await refreshRepository({ root, commit: head, sources: snapshot.files, now: options.now ?? new Date(), timestamp: options.timestamp ?? Math.floor(Date.now() / 1000) });
     return {
-      ledger: { commit: head, created: false },
+      ledger: refreshed === undefined ? { commit: head, created: false } : { commit: refreshed.commit, created: true },
       upToDate: true,
       boards: last.images.map(({ board, image }) => ({ board, image, changed: false })),
+      repository: refreshed?.versions ?? (await repositoryVersions(root, head)),
       counts: { boards: last.images.length, changed: 0, modules: 0, compiles: 0, cacheHits: 0 },
       ms: performance.now() - started,
     };
   }
 
+  const now = options.now ?? new Date();
+  const keys = await repositoryKeys(root, snapshot.files, now);
   const previous = head === undefined ? undefined : await readLedgerTree(root, head);
+  const previousRepository = head === undefined ? undefined : await readRepository(root, head);
+  if (previousRepository !== undefined && previousRepository.root > keys.root.signed.version) {
+    throw new InputError('build.root-rollback', `the ledger's last build was signed under root version ${previousRepository.root}, but keys/ holds root versions up to ${keys.root.signed.version}`, {
+      hint: 'restore keys/ from the repository (git checkout -- keys): boards that took the newer root refuse anything signed under an older one',
+      data: { ledger: previousRepository.root, keys: keys.root.signed.version },
+    });
+  }
   const cache = new ArtifactCache(root);
   const lastPlan = head === undefined ? undefined : await readJson<BuildPlan>(root, head, ledgerLayout.plan);
   const planned = await planFor(root, snapshot, cache, lastPlan);
@@ -101,7 +128,12 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
   const images: { board: string; image: string }[] = [];
   const changed: string[] = [];
   const index = byBoard(plan);
-  plan.boards.forEach((board, done) => {
+  const targetsVersion = (previousRepository?.targets?.signed.version ?? 0) + 1;
+  const targets = new Map<string, TargetEntry>();
+  // A manifest kept from an earlier build carries that build's signature: once the targets key
+  // has been rotated, it is signed again (same content) so that it verifies under the new key.
+  const resign = previousRepository?.targets !== undefined && !Object.keys(previousRepository.targets.signatures).includes(signer.keyid);
+  for (const [done, board] of plan.boards.entries()) {
     const config = boardConfig(board, plan.building, index, toolchain);
     const configBytes = json(config);
     const configDigest = sha256(configBytes);
@@ -113,10 +145,17 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
     const kept = previousImages.get(board.id) === image ? previous : undefined;
     const keptManifest = kept?.files.get(manifestPath);
     const keptConfig = kept?.files.get(configPath);
+    const custom = { board: board.id, type: board.type, image };
     if (keptManifest !== undefined && keptConfig !== undefined) {
-      // Same image as before: keep its manifest, which says where it was first built from.
-      files.set(manifestPath, { oid: keptManifest });
+      // Same image as before: keep its manifest, which says where it was first built from, and its version.
+      const before = previousRepository?.targets?.signed.targets;
+      const keptVersion = before?.[manifestPath]?.custom['version'];
+      const version = typeof keptVersion === 'number' ? keptVersion : targetsVersion;
+      const manifestBytes = resign ? json(await resignManifest(root, keptManifest, signer)) : undefined;
+      files.set(manifestPath, manifestBytes ?? { oid: keptManifest });
       files.set(configPath, { oid: keptConfig });
+      targets.set(manifestPath, { ...(manifestBytes === undefined ? await targetEntry(root, keptManifest, before?.[manifestPath]) : fileEntry(manifestBytes)), custom: { ...custom, version } });
+      targets.set(configPath, await targetEntry(root, keptConfig, before?.[configPath]));
     } else {
       changed.push(board.id);
       const manifest: BoardManifest = {
@@ -132,12 +171,25 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
         source: { commit: snapshot.commit ?? null, uncommitted: uncommittedFor(snapshot, plan, apps) },
         toolchain,
       };
-      files.set(manifestPath, json(signManifest(manifest, signer)));
+      const manifestBytes = json(signManifest(manifest, signer));
+      files.set(manifestPath, manifestBytes);
       files.set(configPath, configBytes);
+      targets.set(manifestPath, { ...fileEntry(manifestBytes), custom: { ...custom, version: targetsVersion } });
+      targets.set(configPath, fileEntry(configBytes));
     }
     options.onProgress?.({ phase: 'boards', done: done + 1, total: plan.boards.length });
+  }
+  for (const module of modules.byApp.values()) {
+    files.set(ledgerLayout.wasm(module.digest), module.wasm);
+    targets.set(ledgerLayout.wasm(module.digest), { length: module.wasm.length, sha256: module.digest });
+  }
+  const repository = signRepository({
+    targets,
+    previous: { targets: targetsVersion - 1, snapshot: previousRepository?.snapshot ?? 0, timestamp: previousRepository?.timestamp ?? 0 },
+    signers: keys.signers,
+    now,
   });
-  for (const module of modules.byApp.values()) files.set(ledgerLayout.wasm(module.digest), module.wasm);
+  recordRepository(files, keys, repository);
   const planBytes = json(plan);
   files.set(ledgerLayout.plan, planBytes);
   const record: BuildRecord = {
@@ -166,6 +218,7 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
     ledger: { commit: ledger.commit, created: ledger.created },
     upToDate: false,
     boards: images.map(({ board, image }) => ({ board, image, changed: changed.includes(board) })),
+    repository: { root: keys.root.signed.version, targets: repository.targets.version, snapshot: repository.snapshot.version, timestamp: repository.timestamp.version },
     counts: { boards: plan.boards.length, changed: changed.length, modules: modules.byApp.size, compiles: modules.compiles, cacheHits: modules.cacheHits },
     ms: performance.now() - started,
   };
@@ -304,6 +357,61 @@ function boardConfig(board: PlannedBoard, building: BuildPlan['building'], index
 function uncommittedFor(snapshot: SourceSnapshot, plan: BuildPlan, apps: readonly string[]): string[] {
   const folders = plan.apps.filter((app) => apps.includes(app.name)).map((app) => `${app.source.replace(/\/+$/, '')}/`);
   return snapshot.uncommitted.filter((path) => path === 'building.yaml' || path === plan.policies.file || folders.some((folder) => path.startsWith(folder)));
+}
+
+interface PreviousRepository {
+  readonly root: number;
+  readonly targets: Metadata<Targets> | undefined;
+  readonly snapshot: number;
+  readonly timestamp: number;
+}
+
+/** The TUF metadata of ledger build `commit`, or undefined for a build made before osmose signed any. */
+async function readRepository(root: string, commit: string): Promise<PreviousRepository | undefined> {
+  const rootJson = await readJson<{ signed: { version: number } }>(root, commit, repositoryLayout.root);
+  if (rootJson === undefined) return undefined;
+  const targets = await readJson<Parameters<typeof Metadata.fromJSON>[1]>(root, commit, repositoryLayout.targets);
+  const snapshot = await readJson<{ signed: { version: number } }>(root, commit, repositoryLayout.snapshot);
+  const timestamp = await readJson<{ signed: { version: number } }>(root, commit, repositoryLayout.timestamp);
+  return {
+    root: rootJson.signed.version,
+    targets: targets === undefined ? undefined : Metadata.fromJSON(MetadataKind.Targets, targets),
+    snapshot: snapshot?.signed.version ?? 0,
+    timestamp: timestamp?.signed.version ?? 0,
+  };
+}
+
+async function repositoryVersions(root: string, commit: string): Promise<BuildReport['repository']> {
+  const repository = await readRepository(root, commit);
+  if (repository === undefined) return null;
+  return { root: repository.root, targets: repository.targets?.signed.version ?? 0, snapshot: repository.snapshot, timestamp: repository.timestamp };
+}
+
+/** The chain of root versions and the build's signed metadata, into the ledger commit's files. */
+function recordRepository(files: Map<string, Uint8Array | ExistingBlob>, keys: RepositoryKeys, repository: ReturnType<typeof signRepository>): void {
+  for (const { version, bytes } of keys.chain) files.set(repositoryLayout.rootVersion(version), bytes);
+  const newest = keys.chain.at(-1);
+  if (newest !== undefined) files.set(repositoryLayout.root, newest.bytes);
+  files.set(repositoryLayout.targets, repository.targets.bytes);
+  files.set(repositoryLayout.snapshot, repository.snapshot.bytes);
+  files.set(repositoryLayout.timestamp, repository.timestamp.bytes);
+}
+
+function fileEntry(bytes: Uint8Array): TargetEntry {
+  return { length: bytes.length, sha256: sha256(bytes) };
+}
+
+/** A kept ledger file's target entry: the last build's, or from the blob itself when that build listed none. */
+async function targetEntry(root: string, oid: string, before: Targets['targets'][string] | undefined): Promise<TargetEntry> {
+  const known = before?.hashes['sha256'];
+  if (before !== undefined && known !== undefined) return { length: before.length, sha256: known };
+  return fileEntry((await git.readBlob({ fs, dir: root, oid })).blob);
+}
+
+/** A kept manifest signed again, its content unchanged, by the current targets key. */
+async function resignManifest(root: string, oid: string, signer: SigningKey): Promise<SignedManifest> {
+  const envelope = JSON.parse(new TextDecoder().decode((await git.readBlob({ fs, dir: root, oid })).blob)) as SignedManifest;
+  return signManifest(envelope.signed, signer);
 }
 
 function json(value: unknown): Uint8Array {

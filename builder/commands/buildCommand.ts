@@ -33,7 +33,8 @@ export function buildCommand(program: Command, cli: CliContext): void {
       const { counts, ledger } = report;
       const seconds = (report.ms / 1000).toFixed(2);
       if (report.upToDate) {
-        cli.stdout(`up to date: nothing changed since ledger build ${ledger.commit.slice(0, 12)} (${counts.boards} boards, ${seconds} s)\n`);
+        const resigned = ledger.created && report.repository !== null ? `; update metadata signed again (timestamp ${report.repository.timestamp}): ledger ${ledger.commit.slice(0, 12)}` : ` since ledger build ${ledger.commit.slice(0, 12)}`;
+        cli.stdout(`up to date: nothing changed${resigned} (${counts.boards} boards, ${seconds} s)\n`);
         return;
       }
       cli.stdout(

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../../lib/cli/CliContext.js';
 import { buildCommand } from './buildCommand.js';
 import { initCommand } from './initCommand.js';
+import { keysCommand } from './keysCommand.js';
 import { ledgerCommand } from './ledgerCommand.js';
 import { planCommand } from './planCommand.js';
 import { schemaCommand } from './schemaCommand.js';
@@ -16,5 +17,6 @@ export function registerBuilderCommands(program: Command, cli: CliContext): void
   planCommand(program, cli);
   buildCommand(program, cli);
   ledgerCommand(program, cli);
+  keysCommand(program, cli);
   schemaCommand(program, cli);
 }

@@ -7,6 +7,9 @@ import { checkTargetDirectory } from './checkTargetDirectory.js';
 import { commitFiles, type Author } from './commitFiles.js';
 import { defaultGridSize, type GridSize } from './gridBuilding.js';
 import { makeRoleKeys, publicKeysDir, type RoleKey } from './makeRoleKeys.js';
+import { buildingRootChain } from '../trust/buildingRootChain.js';
+import { signFirstRoot } from '../trust/signFirstRoot.js';
+import { rootMetadataFile } from '../trust/trustLayout.js';
 import { templateFiles } from './templateFiles.js';
 import type { TemplateName } from './templateNames.js';
 
@@ -40,7 +43,8 @@ export interface InitResult {
 /**
  * Creates a building repository in `options.dir` from a template: building.yaml, policies,
  * app sources, README, JSON Schemas, the four TUF role keys (private halves in .osmose/,
- * never committed; public halves in keys/), and one first commit. Everything that can be
+ * never committed; public halves in keys/), the first TUF root metadata that names them
+ * (keys/1.root.json, signed by the root key), and one first commit. Everything that can be
  * refused (the folder, the passphrase, existing keys) is refused before anything is written.
  */
 export async function initBuilding(options: InitOptions): Promise<InitResult> {
@@ -59,6 +63,13 @@ export async function initBuilding(options: InitOptions): Promise<InitResult> {
     const file = join(dir, ...path.split('/'));
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, text);
+  }
+  // The first root metadata names the keys just made; a building that has its root chain
+  // already (init --force) keeps it, as it keeps its keys.
+  if ((await buildingRootChain(dir)) === undefined) {
+    const path = rootMetadataFile(1);
+    files.set(path, await signFirstRoot(dir, keys, passphrase, new Date()));
+    await writeFile(join(dir, ...path.split('/')), files.get(path) ?? '');
   }
 
   // The templates are tested to validate; checking again here means a broken installation

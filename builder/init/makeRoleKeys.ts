@@ -22,7 +22,7 @@ export interface RoleKey {
 }
 
 /** The cipher that protects the root key at rest; the online keys must sign unattended. */
-const rootCipher = 'aes-256-cbc';
+export const rootCipher = 'aes-256-cbc';
 
 type Plan = { readonly role: TufRole; readonly existing?: KeyObject };
 

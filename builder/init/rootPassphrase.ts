@@ -19,7 +19,7 @@ export async function rootPassphrase(source: {
   }
   if (!source.interactive) {
     throw new InputError('init.no-passphrase', 'the root signing key needs a passphrase, and there is no terminal to ask for one', {
-      hint: `set ${rootPassphraseVariable} to the passphrase (for example from a password manager), or run init in a terminal to type it`,
+      hint: `set ${rootPassphraseVariable} to the passphrase (for example from a password manager), or run the command in a terminal to type it`,
       data: { variable: rootPassphraseVariable },
     });
   }

@@ -8,6 +8,9 @@ export async function serialportBus(options: { readonly path: string; readonly b
   await new Promise<void>((resolve, reject) => {
     port.open((error) => (error ? reject(busFailed(options.path, 'open', error)) : resolve()));
   });
+  // A write to a line that went away fails its callback (the promise below rejects) and the
+  // stream also emits 'error': without a listener that would be an uncaught exception.
+  port.on('error', () => undefined);
   return {
     write(bytes) {
       return new Promise((resolve, reject) => {

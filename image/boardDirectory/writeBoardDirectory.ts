@@ -1,9 +1,10 @@
 import fs from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
 import { ledgerLayout } from '../../builder/ledger/ledgerLayout.js';
 import { readLedgerTree, type LedgerTree } from '../../builder/ledger/readLedgerTree.js';
+import { repositoryLayout } from '../../builder/trust/trustLayout.js';
 import { InputError } from '../../lib/OsmoseError.js';
 
 export interface BoardDirectoryWritten {
@@ -19,10 +20,11 @@ interface ManifestHead {
 
 /**
  * Writes a board directory (kernel-js/README.md) for one board of a ledger build: slot a holds
- * the board's signed manifest, configuration and modules, slot b is empty, and the trust root
- * is the building's targets key. The directory is assembled beside `dir` and renamed into
- * place, so a reader sees the old directory or the whole new one. This is the unpacked form of
- * the board's image.
+ * the board's manifest, configuration and modules with the build's TUF metadata (timestamp,
+ * snapshot, targets and every root version), slot b is empty, and the trust root
+ * (trust/root.json) is the build's root metadata. The directory is assembled beside `dir` and
+ * renamed into place, so a reader sees the old directory or the whole new one. This is the
+ * unpacked form of the board's image.
  */
 export async function writeBoardDirectory(root: string, board: string, dir: string, tree?: LedgerTree): Promise<BoardDirectoryWritten> {
   const ledger = tree ?? (await readLedgerTree(root));
@@ -37,8 +39,15 @@ export async function writeBoardDirectory(root: string, board: string, dir: stri
   }
   const manifest = await blob(ledgerLayout.manifest(board));
   const head = JSON.parse(new TextDecoder().decode(manifest)) as ManifestHead;
-  const trust = await readFile(join(root, 'keys', 'targets.json')).catch((cause: unknown) => {
-    throw new InputError('image.no-trust-root', `${join(root, 'keys', 'targets.json')} cannot be read`, { hint: 'the building\'s public keys live in keys/ (osmose init made them)', data: { root }, cause });
+  if (!ledger.files.has(repositoryLayout.root)) {
+    throw new InputError('image.no-trust-root', `build ${ledger.commit.slice(0, 12)} holds no TUF metadata (${repositoryLayout.root}), so no board could verify it`, {
+      hint: 'build again with this osmose (osmose build), which signs the metadata',
+      data: { commit: ledger.commit },
+    });
+  }
+  const rootVersions = [...ledger.files.keys()].flatMap((path) => {
+    const match = /^repository\/([1-9][0-9]*)\.root\.json$/.exec(path);
+    return match?.[1] === undefined ? [] : [Number(match[1])];
   });
 
   const staging = `${dir}.tmp-${process.pid}`;
@@ -47,10 +56,12 @@ export async function writeBoardDirectory(root: string, board: string, dir: stri
   await mkdir(join(staging, 'b'));
   await mkdir(join(staging, 'trust'));
   await writeFile(join(staging, 'board.json'), `${JSON.stringify({ format: 1, board, type: head.signed.type })}\n`);
-  await writeFile(join(staging, 'trust', 'targets.json'), trust);
+  await writeFile(join(staging, 'trust', 'root.json'), await blob(repositoryLayout.root));
   await writeFile(join(staging, 'a', 'manifest.json'), manifest);
   await writeFile(join(staging, 'a', 'config.json'), await blob(ledgerLayout.config(board)));
   for (const { wasm } of head.signed.modules) await writeFile(join(staging, 'a', `${wasm}.wasm`), await blob(ledgerLayout.wasm(wasm)));
+  for (const role of ['timestamp', 'snapshot', 'targets'] as const) await writeFile(join(staging, 'a', `${role}.json`), await blob(repositoryLayout[role]));
+  for (const version of rootVersions) await writeFile(join(staging, 'a', `${version}.root.json`), await blob(repositoryLayout.rootVersion(version)));
   await rm(dir, { recursive: true, force: true });
   await rename(staging, dir);
   return { board, type: head.signed.type, dir, image: head.signed.image };

@@ -8,6 +8,21 @@ export interface StopRecord {
   readonly message: string;
 }
 
+/**
+ * What the board trusts, as a TUF client keeps it: the newest root metadata it has confirmed
+ * a slot under, and the versions of the timestamp, snapshot and targets metadata of that slot.
+ * Metadata older than these is a rollback. Raised when a slot is confirmed, never lowered
+ * (except the three versions, which a rotation of the timestamp or snapshot keys resets: see
+ * docs/security.md, fast-forward attacks).
+ */
+export interface TrustRecord {
+  /** The root metadata, `{ signed, signatures }` as in `<version>.root.json`. */
+  readonly root: Readonly<Record<string, unknown>>;
+  readonly timestamp: number;
+  readonly snapshot: number;
+  readonly targets: number;
+}
+
 /** state.json: what must survive a power cut. Written before the shim acts on it. */
 export interface BoardState {
   readonly format: 1;
@@ -18,8 +33,18 @@ export interface BoardState {
   readonly bootCount: number;
   /** Boots a trial may use before the shim rolls back. */
   readonly bootLimit: number;
-  /** Slots whose `version` is below this do not boot (anti-rollback). */
+  /**
+   * Slots whose image version (targets.json's `custom.version` for this board) is below this do
+   * not boot (anti-rollback). Raised to the version of each slot the board confirms.
+   */
   readonly versionFloor: number;
+  /** The update metadata the board has accepted; absent until it first confirms a slot. */
+  readonly trust?: TrustRecord;
+  /**
+   * The latest time vouched for by the building (a time statement signed by the timestamp
+   * role, recorded by recordVouchedTime): the board's clock is never trusted to be earlier.
+   */
+  readonly vouchedTime?: string;
   /** The last boot decision: the table's row and the reasons slots were refused. */
   readonly lastBoot: { readonly at: string; readonly row: string; readonly slot: SlotName | null; readonly refused: Readonly<Partial<Record<SlotName, { readonly code: string; readonly reason: string }>>> } | null;
   /** The most recent stops, newest last (at most `maxStops`). */

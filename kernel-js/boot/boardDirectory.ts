@@ -4,10 +4,12 @@ import { join } from 'node:path';
  * The layout of a board directory, what `osmose boot BOARD_DIR` reads (kernel-js/README.md):
  *
  *     board.json            { format: 1, board, type }: which board this is
- *     trust/targets.json    the targets role's public key (TUF form): what may sign images
- *     a/ b/                 the two slots, each: manifest.json (signed), config.json,
- *                           <sha256>.wasm per module, and optionally `version` (an integer)
- *     state.json            active slot, trial state, boot counter, version floor, health
+ *     trust/root.json       TUF root metadata: the keys and thresholds the board trusts at first
+ *     a/ b/                 the two slots, each: manifest.json, config.json, <sha256>.wasm per
+ *                           module, and the build's TUF metadata: timestamp.json, snapshot.json,
+ *                           targets.json and <version>.root.json for every root version
+ *     state.json            active slot, trial state, boot counter, version floor, what the
+ *                           board trusts, health
  */
 export const slotNames = ['a', 'b'] as const;
 export type SlotName = (typeof slotNames)[number];
@@ -18,11 +20,15 @@ export function otherSlot(slot: SlotName): SlotName {
 
 export const boardFiles = {
   board: 'board.json',
-  targetsKey: join('trust', 'targets.json'),
+  trustRoot: join('trust', 'root.json'),
   state: 'state.json',
   manifest: 'manifest.json',
   config: 'config.json',
-  version: 'version',
+  timestamp: 'timestamp.json',
+  snapshot: 'snapshot.json',
+  targets: 'targets.json',
+  root: (version: number): string => `${version}.root.json`,
+  module: (sha256: string): string => `${sha256}.wasm`,
 } as const;
 
 export interface BoardIdentity {

@@ -41,6 +41,14 @@ function isBoardState(value: unknown): value is BoardState {
     Number.isInteger(v['bootCount']) &&
     Number.isInteger(v['bootLimit']) &&
     Number.isInteger(v['versionFloor']) &&
-    Array.isArray(v['stops'])
+    Array.isArray(v['stops']) &&
+    (v['trust'] === undefined || isTrustRecord(v['trust'])) &&
+    (v['vouchedTime'] === undefined || (typeof v['vouchedTime'] === 'string' && !Number.isNaN(Date.parse(v['vouchedTime']))))
   );
+}
+
+function isTrustRecord(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v['root'] === 'object' && v['root'] !== null && ['timestamp', 'snapshot', 'targets'].every((role) => Number.isInteger(v[role]));
 }

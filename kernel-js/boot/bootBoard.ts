@@ -8,6 +8,7 @@ import { Watchdog, type WatchdogHealth, type WatchdogOptions, type WatchdogStop 
 import type { BoardState } from './BoardState.js';
 import { readBoardState, withStop, writeBoardState } from './boardStateFile.js';
 import { chooseSlot, type BootChoice } from './chooseSlot.js';
+import { confirmedState } from './confirmedState.js';
 import { enclaveSecret } from './enclaveSecret.js';
 import { realBoardBuses } from './realBoardBuses.js';
 import { sealedKeeper } from './sealedKeeper.js';
@@ -43,13 +44,14 @@ export interface BootOptions extends Pick<WatchdogOptions, 'onOutput' | 'onLog' 
 /**
  * Boots a board directory: chooses and verifies a slot (state saved first), then runs its
  * unikernel under the watchdog with the board's limits. Every stop is recorded in
- * state.json; a slot on trial is confirmed once its unikernel has started.
+ * state.json; a slot is confirmed once its unikernel has started, which raises the version
+ * floor and what the board trusts to the slot's (confirmedState).
  */
 export async function bootBoard(dir: string, options: BootOptions = {}): Promise<BootedBoard> {
   const info = statIfAny(dir);
   if (info === undefined) throw new InputError('boot.no-such-directory', `${dir} does not exist`, { hint: 'give osmose boot a board directory', data: { dir } });
   if (!info.isDirectory()) {
-    throw new InputError('boot.image-unsupported', `${dir} is a file; booting from an image file is not supported yet`, { hint: 'give osmose boot a board directory (kernel-js/README.md)', data: { dir } });
+    throw new InputError('boot.not-a-directory', `${dir} is a file, not a board directory`, { hint: 'boot a disk image with osmose boot IMAGE (bootImage), a board directory with bootBoard', data: { dir } });
   }
   const choice = await chooseSlot(dir);
   if (choice.slot === null) {
@@ -92,7 +94,7 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
     modules: slot.modules,
     limits: spec.limits,
     onReady: () => {
-      void update((state) => (state.confirmed ? state : { ...state, confirmed: true, bootCount: 0 })).then(settle);
+      void update((state) => confirmedState(state, slot)).then(settle);
     },
     onStop: (stop: WatchdogStop) => {
       options.onStop?.(stop);

@@ -1,9 +1,9 @@
-import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canonicalize } from '@tufjs/canonical-json';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TestRepository, writeSlot } from '../../test/fixtures/tufRepository.js';
 import { InputError } from '../../lib/OsmoseError.js';
 import type { SlotName } from './boardDirectory.js';
 import { initialBoardState, type BoardState } from './BoardState.js';
@@ -11,9 +11,7 @@ import { readBoardState, writeBoardState } from './boardStateFile.js';
 import { chooseSlot } from './chooseSlot.js';
 
 const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
-const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-const tufKey = { keytype: 'ed25519', scheme: 'ed25519', keyval: { public: Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url').toString('hex') } };
-const keyid = sha256(canonicalize(tufKey));
+const repository = new TestRepository();
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -25,25 +23,23 @@ async function boardDir(state?: BoardState): Promise<string> {
   dirs.push(dir);
   await writeFile(join(dir, 'board.json'), JSON.stringify({ format: 1, board: 'door', type: 'sim' }));
   await mkdir(join(dir, 'trust'));
-  await writeFile(join(dir, 'trust', 'targets.json'), JSON.stringify(tufKey));
+  await writeFile(join(dir, 'trust', 'root.json'), repository.rootBytes);
   if (state !== undefined) await writeBoardState(dir, state);
   return dir;
 }
 
-async function installSlot(dir: string, slot: SlotName, options: { board?: string; wasm?: string } = {}): Promise<void> {
+async function installSlot(dir: string, slot: SlotName, options: { board?: string; wasm?: string; version?: number; signedBy?: TestRepository } = {}): Promise<void> {
   const wasm = Buffer.from(options.wasm ?? `module in ${slot}`);
   const config = JSON.stringify({ format: 1, abi: 1, board: { id: 'door', type: 'sim', space: [] }, devices: {}, fragments: [], circuits: [] });
-  const signed = {
-    format: 1, board: options.board ?? 'door', type: 'sim', image: sha256(slot), config: sha256(config),
-    modules: [{ app: 'lights', wasm: sha256(wasm), source: 'x', bytes: wasm.length }],
-    source: { commit: null, uncommitted: [] }, toolchain: {},
-  };
-  const sig = sign(null, Buffer.from(canonicalize(signed)), privateKey).toString('hex');
-  await mkdir(join(dir, slot), { recursive: true });
-  await writeFile(join(dir, slot, 'manifest.json'), JSON.stringify({ signed, signatures: [{ keyid, sig }] }));
-  await writeFile(join(dir, slot, 'config.json'), config);
-  await writeFile(join(dir, slot, `${sha256(wasm)}.wasm`), wasm);
+  const image = { board: options.board ?? 'door', config, modules: new Map([['lights', wasm]]), version: options.version ?? 1 };
+  await rm(join(dir, slot), { recursive: true, force: true });
+  await writeSlot(dir, slot, (options.signedBy ?? repository).slot([image]));
 }
+
+const moduleOf = async (dir: string, slot: SlotName): Promise<string> => {
+  const manifest = JSON.parse(await readFile(join(dir, slot, 'manifest.json'), 'utf8')) as { signed: { modules: { wasm: string }[] } };
+  return join(dir, slot, `${manifest.signed.modules[0]?.wasm}.wasm`);
+};
 
 describe('chooseSlot on a board directory', () => {
   it('boots a confirmed, verifying slot A and records the row', async () => {
@@ -86,31 +82,35 @@ describe('chooseSlot on a board directory', () => {
 
   it.each([
     ['a tampered module', async (dir: string) => {
-      const manifest = JSON.parse(await readFile(join(dir, 'a', 'manifest.json'), 'utf8')) as { signed: { modules: { wasm: string }[] } };
-      await writeFile(join(dir, 'a', `${manifest.signed.modules[0]?.wasm}.wasm`), 'evil');
+      const file = await moduleOf(dir, 'a');
+      const bytes = await readFile(file);
+      bytes[0] = (bytes[0] ?? 0) ^ 1;
+      await writeFile(file, bytes);
     }, 'slot.module-digest'],
+    ['a truncated module', async (dir: string) => writeFile(await moduleOf(dir, 'a'), 'evil'), 'slot.module-digest'],
+    ['a module longer than targets.json records', async (dir: string) => appendFile(await moduleOf(dir, 'a'), 'and more'), 'slot.length'],
     ['a tampered config', (dir: string) => writeFile(join(dir, 'a', 'config.json'), '{}'), 'slot.config-digest'],
     ['a half-written manifest', async (dir: string) => {
       const text = await readFile(join(dir, 'a', 'manifest.json'), 'utf8');
       await writeFile(join(dir, 'a', 'manifest.json'), text.slice(0, text.length / 2));
     }, 'slot.manifest-unreadable'],
-    ['a manifest signed by another key', async (dir: string) => {
+    ['a manifest targets.json does not list', async (dir: string) => {
       const envelope = JSON.parse(await readFile(join(dir, 'a', 'manifest.json'), 'utf8')) as { signed: { image: string } };
       envelope.signed.image = sha256('other');
       await writeFile(join(dir, 'a', 'manifest.json'), JSON.stringify(envelope));
-    }, 'slot.signature'],
-    ['a missing module', async (dir: string) => {
-      const manifest = JSON.parse(await readFile(join(dir, 'a', 'manifest.json'), 'utf8')) as { signed: { modules: { wasm: string }[] } };
-      await rm(join(dir, 'a', `${manifest.signed.modules[0]?.wasm}.wasm`));
-    }, 'slot.module-missing'],
-    ['a version below the floor', (dir: string) => writeFile(join(dir, 'a', 'version'), '0'), 'slot.below-version-floor'],
-    ['a version that is not a number', (dir: string) => writeFile(join(dir, 'a', 'version'), 'two'), 'slot.version-unreadable'],
+    }, 'slot.manifest-digest'],
+    ['metadata signed by another repository', (dir: string) => installSlot(dir, 'a', { version: 2, signedBy: new TestRepository() }), 'slot.signature'],
+    ['a half-written targets.json', async (dir: string) => {
+      const text = await readFile(join(dir, 'a', 'targets.json'), 'utf8');
+      await writeFile(join(dir, 'a', 'targets.json'), text.slice(0, text.length / 2));
+    }, 'slot.metadata-unreadable'],
+    ['a missing timestamp.json', (dir: string) => rm(join(dir, 'a', 'timestamp.json')), 'slot.metadata-missing'],
+    ['a missing module', async (dir: string) => rm(await moduleOf(dir, 'a')), 'slot.module-missing'],
+    ['a version below the floor', (dir: string) => installSlot(dir, 'a', { version: 1 }), 'slot.below-version-floor'],
   ] as const)('falls back to slot B past %s in slot A', async (_, spoil, code) => {
-    const dir = await boardDir({ ...initialBoardState, versionFloor: 1 });
-    await installSlot(dir, 'a');
-    await installSlot(dir, 'b');
-    await writeFile(join(dir, 'a', 'version'), '1');
-    await writeFile(join(dir, 'b', 'version'), '1');
+    const dir = await boardDir({ ...initialBoardState, versionFloor: 2 });
+    await installSlot(dir, 'a', { version: 2 });
+    await installSlot(dir, 'b', { version: 2 });
     await spoil(dir);
     const choice = await chooseSlot(dir);
     expect(choice.row.name).toBe('active-broken');

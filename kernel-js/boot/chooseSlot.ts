@@ -5,8 +5,8 @@ import { InputError } from '../../lib/OsmoseError.js';
 import { boardFiles, otherSlot, type BoardIdentity, type SlotName } from './boardDirectory.js';
 import type { BoardState } from './BoardState.js';
 import { readBoardState, writeBoardState } from './boardStateFile.js';
-import type { KernelTufKey } from './KernelImage.js';
 import { readSlot, type SlotReading, type VerifiedSlot } from './readSlot.js';
+import { slotContext } from './slotContext.js';
 import { decideSlot, type SlotRow } from './slotTable.js';
 
 export interface BootChoice {
@@ -21,13 +21,13 @@ export interface BootChoice {
 /**
  * Reads a board directory, verifies both slots, decides with the slot table and saves the
  * resulting state (boot counted, slot switched) before anything runs, so a power cut during
- * the boot replays the same decision with one boot fewer left.
+ * the boot replays the same decision with one boot fewer left. `now` is the board's clock;
+ * expiry is judged against the later of it and the last time the building vouched for.
  */
 export async function chooseSlot(dir: string, now: () => Date = () => new Date()): Promise<BootChoice> {
   const identity = readJson<BoardIdentity>(dir, boardFiles.board, 'boot.no-board-file', 'the board directory has no readable board.json');
-  const targetsKey = readJson<KernelTufKey>(dir, boardFiles.targetsKey, 'boot.no-trust-root', 'the board directory has no readable trust/targets.json');
   const state = readBoardState(dir);
-  const context = { board: identity.board, targetsKey, versionFloor: state.versionFloor };
+  const context = slotContext(dir, identity.board, state, now());
   const readings: Record<SlotName, SlotReading> = {
     a: readSlot(dir, 'a', context),
     b: readSlot(dir, 'b', context),

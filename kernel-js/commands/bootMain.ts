@@ -3,7 +3,7 @@ import type { CliContext } from '../../lib/cli/CliContext.js';
 import { InputError, isOsmoseError } from '../../lib/OsmoseError.js';
 import { registerKernelCommands } from './registerKernelCommands.js';
 
-// The shim's entry on a board: `node boot.mjs BOARD_DIR [--json] [--once]` is `osmose boot`
+// The shim's entry on a board: `node boot.mjs BOARD_DIR|IMAGE [--json] [--once]` is `osmose boot`
 // without the builder, so image/bundleShim.ts can make one small file of it. The command
 // itself is registerKernelCommands'; only the exit statuses are repeated here from
 // cli/runCli.ts (0 ok, 1 refused input, 2 usage, 70 a bug), which kernel-js may not import.
@@ -23,7 +23,8 @@ const program = new Command('osmose').configureOutput({ writeOut: cli.stdout, wr
 registerKernelCommands(program, cli);
 
 try {
-  await program.parseAsync(['boot', ...argv], { from: 'user' });
+  // `node boot.mjs loader PORT --to DISK` is the serial loader; anything else boots.
+  await program.parseAsync(argv[0] === 'loader' ? argv : ['boot', ...argv], { from: 'user' });
 } catch (error) {
   if (error instanceof CommanderError) {
     exitCode = error.exitCode === 0 ? 0 : 2;

@@ -1,18 +1,26 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { printJson, type CliContext } from '../../lib/cli/CliContext.js';
-import { bootBoard, type BootHealth } from '../boot/bootBoard.js';
+import { bootBoard, type BootedBoard, type BootHealth, type BootOptions } from '../boot/bootBoard.js';
+import { bootImage, defaultWorkDir } from '../image/bootImage.js';
+import { registerLoaderCommand } from '../loader/loaderCommand.js';
 
 /** The commands kernel-js owns. */
 export function registerKernelCommands(program: Command, cli: CliContext): void {
   program
     .command('boot')
-    .argument('<board-dir>', 'a board directory: board.json, trust/, slots a/ and b/, state.json (kernel-js/README.md)')
-    .description("boot a board's unikernel from its directory: pick and verify a slot, run it under the watchdog until interrupted")
+    .argument('<board-dir|image>', 'a board directory (board.json, trust/, slots a/ and b/, state.json: kernel-js/README.md) or a disk image made by osmose image')
+    .description("boot a board's unikernel from its directory or its disk image: pick and verify a slot, run it under the watchdog until interrupted")
     .option('--json', 'print the health report as JSON')
     .option('--once', 'print the health report once the unikernel has started (or been stopped), then exit')
-    .action(async (dir: string, options: { json?: boolean; once?: boolean }) => {
-      const board = await bootBoard(resolve(cli.cwd(), dir), {
+    .option('--work <dir>', 'for an image: the board directory it is unpacked into, which keeps its state (default: IMAGE.board beside it)')
+    .action(async (target: string, options: { json?: boolean; once?: boolean; work?: string }) => {
+      const path = resolve(cli.cwd(), target);
+      const isImage = (await stat(path).catch(() => undefined))?.isFile() === true;
+      const boot = (bootOptions: BootOptions): Promise<BootedBoard> =>
+        isImage ? bootImage(path, resolve(cli.cwd(), options.work ?? defaultWorkDir(path)), bootOptions) : bootBoard(path, bootOptions);
+      const board = await boot({
         onStop: (stop) => cli.stderr(`osmose boot: unikernel stopped: ${stop.error.code}: ${stop.error.message}; ${stop.restartInMs === null ? 'refused, not restarted' : `restarting in ${stop.restartInMs} ms`}\n`),
         onOutput: (device, level) => {
           if (options.json !== true) cli.stdout(`${device} = ${level}\n`);
@@ -38,6 +46,7 @@ export function registerKernelCommands(program: Command, cli: CliContext): void 
       await report();
       await board.close();
     });
+  registerLoaderCommand(program, cli);
 }
 
 function describe(health: BootHealth): string {
