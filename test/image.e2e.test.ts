@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBuilding } from '../builder/build/buildBuilding.js';
 import { runCli } from '../cli/runCli.js';
+import { checkImageFreshness } from '../image/flash/checkImageFreshness.js';
 
 // `osmose image` as an installer runs it, and `osmose boot IMAGE` as a board would start.
 let parent: string;
@@ -109,5 +110,17 @@ describe('osmose image', () => {
     const boot = await osmose('boot', noise, '--once');
     expect(boot.code).toBe(1);
     expect(boot.stderr).toMatch(/has no partition table|has no partition named osmose-boot/);
+  }, 120_000);
+
+  it("refuses to flash an image whose update metadata has expired, unless told to", async () => {
+    const file = join(parent, 'fresh.img');
+    await image('open-space-door', file);
+    const expires = await checkImageFreshness(file);
+    expect(expires?.getTime()).toBeGreaterThan(Date.now());
+    await expect(checkImageFreshness(file, new Date((expires?.getTime() ?? 0) + 1000))).rejects.toMatchObject({ code: 'flash.image-expired' });
+    const flashed = await osmose('flash', file, '--to', join(parent, 'fresh-card.img'), '--json');
+    expect(flashed.code).toBe(0);
+    expect(JSON.parse(flashed.stdout)).toMatchObject({ ok: true, board: 'open-space-door' });
+    expect((await osmose('boot', join(parent, 'fresh-card.img'), '--once', '--json')).code).toBe(0);
   }, 120_000);
 });

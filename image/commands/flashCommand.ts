@@ -3,6 +3,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { findBuildingRoot } from '../../builder/model/findBuildingRoot.js';
 import { printJson, type CliContext } from '../../lib/cli/CliContext.js';
+import { checkImageFreshness } from '../flash/checkImageFreshness.js';
 import { flashImage, type FlashProgress, type FlashReport } from '../flash/flashImage.js';
 import { readTargetsKey } from '../flash/readTargetsKey.js';
 import { addSerialFlashOptions, runSerialFlash, type SerialFlashCliOptions } from './serialFlashCommand.js';
@@ -11,6 +12,7 @@ export interface FlashToOptions {
   readonly to?: string;
   readonly json?: boolean;
   readonly force?: boolean;
+  readonly allowExpired?: boolean;
 }
 
 /**
@@ -25,11 +27,13 @@ export function registerFlashCommand(program: Command, cli: CliContext): Command
     .description('write a signed board image to a file or a disk (only the blocks that hold data, skipping those already there, each read back and checked), or stream it to a board\'s serial loader')
     .argument('<image>', 'an image made by osmose image, with its signed block map IMAGE.bmap.json beside it')
     .option('--to <file|device>', 'where to write it: an image file (created or rewritten) or a block device such as /dev/sdX or /dev/mmcblkN')
-    .option('--force', 'with --to: write a device even while it is mounted (never the disk the system runs from)');
+    .option('--force', 'with --to: write a device even while it is mounted (never the disk the system runs from)')
+    .option('--allow-expired', 'flash an image whose update metadata has expired (it may be superseded)');
   addSerialFlashOptions(command).option('--json', 'print the report as JSON (for --to: { image, to, bytes, written, skipped, verified, seconds })');
   command.action(async (image: string, options: FlashToOptions & Partial<SerialFlashCliOptions>) => {
     const usage = (message: string): never => command.error(`error: ${message}`, { exitCode: 2, code: 'flash.usage' });
     if (options.to !== undefined && options.serial !== undefined) usage('give --to or --serial, not both');
+    if ((options.to !== undefined || options.serial !== undefined) && options.allowExpired !== true) await checkImageFreshness(resolve(cli.cwd(), image));
     if (options.serial !== undefined) await runSerialFlash(cli, image, { ...options, serial: options.serial });
     else if (options.to !== undefined) await flashTo(cli, image, { ...options, to: options.to });
     else usage('say where to flash the image: --to FILE|DEVICE, or --serial PORT');
