@@ -50,6 +50,7 @@ demo: system-tools $(CLI)
 	$(OSMOSE) -C $(DEMO_DIR) build
 	$(OSMOSE) -C $(DEMO_DIR) ledger log
 	$(OSMOSE) -C $(DEMO_DIR) ledger show meeting-1-door
+	$(OSMOSE) -C $(DEMO_DIR) keys list
 	git -C $(DEMO_DIR) log --oneline main refs/osmose/builds
 	@# A board's flashable image, flashed to a file standing in for its SD card, booted from there.
 	$(OSMOSE) -C $(DEMO_DIR) image meeting-1-door --out meeting-1-door.img
