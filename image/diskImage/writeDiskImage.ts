@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, readdir, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -88,8 +88,8 @@ async function stage(input: DiskImageInput, staging: string): Promise<Record<Dis
   await cp(join(input.boardDir, 'trust'), join(trees.boot, 'trust'), { recursive: true });
   await cp(join(input.boardDir, 'a'), trees.a, { recursive: true });
   await cp(join(input.boardDir, 'b'), trees.b, { recursive: true });
+  // A new file in a fresh folder: the mode is 0600 whatever the umask.
   await writeFile(join(trees.state, 'identity.pem'), input.identityPem, { mode: 0o600 });
-  await chmod(join(trees.state, 'identity.pem'), 0o600);
   for (const tree of Object.values(trees)) await setTimes(tree, input.epoch);
   return trees;
 }

@@ -234,20 +234,26 @@ class Sender {
           })
         : new SerialFlashError(code, `the chunk at byte ${at} was refused ${failures} times in a row`, { hint: 'the line is too noisy: try a lower --baud or a better cable', data: { offset: at, attempts: failures } });
     };
+    // What DATA and DONE share: a timeout, a NAK or a FAILED. Answers the offset to go on
+    // from (counting the failure), or the frame to read.
+    const settle = async (answer: Frame | 'timeout', at: number): Promise<Frame | number> => {
+      if (answer === 'timeout') {
+        this.#counts.timeouts += 1;
+        failed('flash.serial-no-answer', at);
+        return at;
+      }
+      if (answer.type === frameType.failed) throw this.#loaderFailed(answer);
+      if (answer.type !== frameType.nak) return answer;
+      failed('flash.serial-retries', at);
+      return this.#afterNak(answer, at);
+    };
     for (;;) {
       if (offset >= this.#length) {
         this.#progress('verifying', offset);
         const seq = this.#nextSeq();
-        const answer = await this.#link.exchange(encodeFrame(frameType.done, seq), seq, [frameType.ok, frameType.failed, frameType.nak], this.#verifyTimeoutMs());
-        if (answer === 'timeout') {
-          this.#counts.timeouts += 1;
-          failed('flash.serial-no-answer', offset);
-          continue;
-        }
-        if (answer.type === frameType.failed) throw this.#loaderFailed(answer);
-        if (answer.type === frameType.nak) {
-          failed('flash.serial-retries', offset);
-          offset = await this.#afterNak(answer, offset);
+        const answer = await settle(await this.#link.exchange(encodeFrame(frameType.done, seq), seq, [frameType.ok, frameType.failed, frameType.nak], this.#verifyTimeoutMs()), offset);
+        if (typeof answer === 'number') {
+          offset = answer;
           continue;
         }
         const ok = decodeOk(answer.payload);
@@ -277,16 +283,9 @@ class Sender {
       this.#bytesSent += size;
       if (offset < this.#furthest) this.#counts.retransmits += 1;
       this.#furthest = Math.max(this.#furthest, offset + size);
-      const answer = await this.#link.exchange(frame, seq, [frameType.ack, frameType.nak, frameType.failed], this.#ackTimeoutMs(frame.length));
-      if (answer === 'timeout') {
-        this.#counts.timeouts += 1;
-        failed('flash.serial-no-answer', offset);
-        continue;
-      }
-      if (answer.type === frameType.failed) throw this.#loaderFailed(answer);
-      if (answer.type === frameType.nak) {
-        failed('flash.serial-retries', offset);
-        offset = await this.#afterNak(answer, offset);
+      const answer = await settle(await this.#link.exchange(frame, seq, [frameType.ack, frameType.nak, frameType.failed], this.#ackTimeoutMs(frame.length)), offset);
+      if (typeof answer === 'number') {
+        offset = answer;
         continue;
       }
       const ack = decodeAck(answer.payload);

@@ -1,5 +1,8 @@
 import { join } from 'node:path';
+import { readJson } from '../../builder/ledger/ledgerHistory.js';
+import { ledgerLayout } from '../../builder/ledger/ledgerLayout.js';
 import { readLedgerTree } from '../../builder/ledger/readLedgerTree.js';
+import type { BuildPlan } from '../../builder/plan/BuildPlan.js';
 import type { Level, SimBoard } from '../../drivers/index.js';
 import { bootBoard, type BootedBoard, type BootOptions } from '../../kernel-js/boot/bootBoard.js';
 import type { KernelDevice } from '../../kernel-js/boot/KernelImage.js';
@@ -65,10 +68,13 @@ export class SimBuilding {
     const tree = await readLedgerTree(root);
     if (tree === undefined) throw new InputError('sim.no-build', `${root} has no build yet`, { hint: 'run osmose build first', data: { root } });
     const boardsDir = options.boardsDir ?? join(root, '.osmose', 'sim', 'boards');
-    const written = [];
-    for (const board of ledgerBoards(tree)) written.push(await writeBoardDirectory(root, board, join(boardsDir, board), tree));
-    const simulated = written.filter((board) => board.type === 'sim');
-    const building = new SimBuilding(tree.commit, written.filter((board) => board.type !== 'sim').map((board) => board.board));
+    // The build's plan says which boards are simulated: only theirs are written and booted.
+    const plan = await readJson<BuildPlan>(root, tree.commit, ledgerLayout.plan);
+    const types = new Map(plan?.boards.map((board) => [board.id, board.type]));
+    const boards = ledgerBoards(tree);
+    const simulated = [];
+    for (const board of boards.filter((id) => types.get(id) === 'sim')) simulated.push(await writeBoardDirectory(root, board, join(boardsDir, board), tree));
+    const building = new SimBuilding(tree.commit, boards.filter((id) => types.get(id) !== 'sim'));
     try {
       for (const [index, { board, dir }] of simulated.entries()) {
         const booted = await bootBoard(dir, {

@@ -50,10 +50,3 @@ export interface KernelSignedManifest {
   readonly signed: KernelBoardManifest;
   readonly signatures: readonly { readonly keyid: string; readonly sig: string }[];
 }
-
-/** A public key as TUF metadata (and a building's keys/<role>.json) lists it. */
-export interface KernelTufKey {
-  readonly keytype: 'ed25519';
-  readonly scheme: 'ed25519';
-  readonly keyval: { readonly public: string };
-}

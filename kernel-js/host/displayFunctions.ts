@@ -1,7 +1,7 @@
-import { abiDefinition } from '../../userland/abi/index.js';
+import { abiCodes } from './abiCodes.js';
 import type { KernelDisplay, KernelRect } from './KernelDevices.js';
 
-const status = Object.fromEntries(Object.entries(abiDefinition.status).map(([name, { code }]) => [name, code])) as { [K in keyof typeof abiDefinition.status]: number };
+const { status } = abiCodes;
 
 export interface DisplayHost {
   /** The display a handle names, undefined when the handle names none. */

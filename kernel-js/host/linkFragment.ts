@@ -4,12 +4,14 @@ import type { KernelBoardConfig, KernelFragment } from '../boot/KernelImage.js';
 import { KernelError } from '../KernelError.js';
 import { compileMetered } from '../run/compileMetered.js';
 import { fuelExport, growExport } from '../run/meterModule.js';
+import { abiCodes } from './abiCodes.js';
+import { decodeUtf8 } from './decodeUtf8.js';
 import { deviceModules } from './deviceModules.js';
 import type { HostModule } from './HostModule.js';
 import type { KernelDevices } from './KernelDevices.js';
 import { wasmMemoryAccess } from './wasmMemoryAccess.js';
 
-const status = Object.fromEntries(Object.entries(abiDefinition.status).map(([name, { code }]) => [name, code])) as { [K in keyof typeof abiDefinition.status]: number };
+const { status } = abiCodes;
 const pageBytes = 65_536;
 
 /** What a fragment's host functions reach: the board, its devices, time and the event queue. */
@@ -200,6 +202,7 @@ class Host {
   readonly #devices = new Map<number, string>();
   readonly #timers = new Map<number, () => void>();
   readonly #granted: ReadonlySet<string>;
+  readonly #memory = wasmMemoryAccess(() => this.memory);
   #modules: HostModule | undefined;
   #nextTimer = 1;
 
@@ -226,7 +229,7 @@ class Host {
   implementations(): Record<string, HostFn> {
     const c = this.#context;
     this.#modules = deviceModules({
-      ...wasmMemoryAccess(() => this.memory),
+      ...this.#memory,
       devices: c.devices,
       handles: this.#devices,
       granted: this.#granted,
@@ -245,10 +248,7 @@ class Host {
         const value = this.#configValue(key);
         if (value === undefined) return status.NotFound;
         const encoded = new TextEncoder().encode(value);
-        if (encoded.length <= bufCap) {
-          if (!this.#fits(bufPtr, encoded.length)) return status.BadArgument;
-          new Uint8Array(this.#buffer(), bufPtr, encoded.length).set(encoded);
-        }
+        if (encoded.length <= bufCap && !this.#memory.write(bufPtr, encoded)) return status.BadArgument;
         return encoded.length;
       },
       'log.write': (level = 0, ptr = 0, len = 0) => {
@@ -265,7 +265,7 @@ class Host {
         const id = this.#nextTimer++;
         const cancel = c.schedule(delay, period, () => {
           if (period === 0) this.#timers.delete(id);
-          c.raise(abiDefinition.events.Timer.code, id, 0);
+          c.raise(abiCodes.event.Timer, id, 0);
         });
         this.#timers.set(id, cancel);
         return id;
@@ -296,21 +296,9 @@ class Host {
     return device === undefined ? undefined : this.#context.devices.digital(device);
   }
 
-  #buffer(): ArrayBuffer {
-    return this.memory?.buffer ?? new ArrayBuffer(0);
-  }
-
-  #fits(ptr: number, len: number): boolean {
-    return ptr >= 0 && len >= 0 && ptr + len <= this.#buffer().byteLength;
-  }
-
   #text(ptr: number, len: number): string | undefined {
-    if (!this.#fits(ptr, len)) return undefined;
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(this.#buffer(), ptr, len));
-    } catch {
-      return undefined;
-    }
+    const bytes = this.#memory.bytes(ptr, len);
+    return bytes === undefined ? undefined : decodeUtf8(bytes);
   }
 
   #configValue(key: string): string | undefined {
