@@ -1,12 +1,13 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBuilding } from '../builder/build/buildBuilding.js';
 import { runCli } from '../cli/runCli.js';
+import { decodeWav, encodeWav } from '../drivers/index.js';
 import { simControlSocket } from '../image/sim/simControlServer.js';
 
 // `osmose sim` as a user runs it: the built program in its own process, driven from "another
@@ -87,6 +88,18 @@ describe('osmose sim', () => {
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(png.readUInt32BE(16)).toBe(2560);
     expect(png.readUInt32BE(20)).toBe(1440);
+  });
+
+  it('plays a WAV file into a microphone and saves what a speaker played', async () => {
+    const wav = join(parent, 'voice.wav');
+    await writeFile(wav, encodeWav({ rate: 16000, channels: 4, samples: new Int16Array(16000 * 4) }));
+    // Nobody is in the room, so the recorder is not capturing: the file is offered, and not heard.
+    const injected = await osmose('sim', 'inject', 'meeting-1-table.mic', wav);
+    expect(injected).toMatchObject({ code: 0, stdout: 'meeting-1-table.mic is not capturing: nothing was heard\n' });
+    const out = join(parent, 'speaker.wav');
+    expect((await osmose('sim', 'played', 'corridor-guide-1.speaker', '--out', out)).code).toBe(0);
+    expect(decodeWav(await readFile(out))).toMatchObject({ rate: 16000, channels: 1 });
+    expect((await osmose('sim', 'inject', 'meeting-1-door.lamp', wav)).stderr).toMatch(/is not a microphone/);
   });
 
   it('refuses what it cannot do with the reason and a hint', async () => {
