@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { findBuildingRoot } from '../../builder/model/findBuildingRoot.js';
 import { printJson, type CliContext } from '../../lib/cli/CliContext.js';
 import { InputError } from '../../lib/OsmoseError.js';
-import { SimBuilding, type SimBoardSummary, type SimDeviceState } from '../sim/SimBuilding.js';
+import { SimBuilding, type SimAgents, type SimBoardSummary, type SimDeviceState } from '../sim/SimBuilding.js';
 import { replyJson, simRequest } from '../sim/simControlClient.js';
 import { claimSimSocket, serveSimControl, simControlSocket } from '../sim/simControlServer.js';
 
@@ -20,7 +20,7 @@ export function registerSimCommands(program: Command, cli: CliContext): void {
     .option('--json', 'print events as JSON lines')
     // `sim --json` runs the simulator; `sim get X --json` is get's own option.
     .enablePositionalOptions()
-    .action(async (options: { json?: boolean }) => run(cli, options.json === true));
+    .action(async (options: { json?: boolean }) => runSimulator(cli, options.json === true));
 
   sim
     .command('boards')
@@ -108,12 +108,22 @@ export function registerSimCommands(program: Command, cli: CliContext): void {
     });
 }
 
-async function run(cli: CliContext, json: boolean): Promise<void> {
+/** What a layer above adds to a simulator run: boards under update agents, and what else to stop at the end (osmose sim --listen). */
+export interface SimRunExtras {
+  readonly agents?: SimAgents;
+  /** Said once the boards run, after the control socket line. */
+  readonly banner?: string;
+  readonly close?: () => Promise<void>;
+}
+
+/** Runs the simulated building until SIGINT or SIGTERM (the `osmose sim` command). */
+export async function runSimulator(cli: CliContext, json: boolean, extras: SimRunExtras = {}): Promise<void> {
   const root = findBuildingRoot(cli.cwd());
   const socket = simControlSocket(root);
   await claimSimSocket(socket);
   const event = (value: Record<string, unknown>, text: string): void => (json ? cli.stdout(`${JSON.stringify(value)}\n`) : cli.stdout(text));
   const building = await SimBuilding.start(root, {
+    ...(extras.agents === undefined ? {} : { agents: extras.agents }),
     onBoard: (board, index, total) => {
       // A progress line on a terminal; a log gets only the summary below.
       if (!json && cli.interactive) cli.stderr(`\rbooted ${index}/${total} ${board}${' '.repeat(20)}${index === total ? '\n' : ''}`);
@@ -130,6 +140,7 @@ async function run(cli: CliContext, json: boolean): Promise<void> {
     server = await serveSimControl(building, socket);
   } catch (error) {
     await building.close();
+    await extras.close?.();
     throw error;
   }
   const boards = building.boardIds;
@@ -137,7 +148,7 @@ async function run(cli: CliContext, json: boolean): Promise<void> {
   event(
     { event: 'running', boards, skipped: building.skipped, socket, commit: building.commit },
     `${boards.length} simulated boards running (build ${building.commit.slice(0, 12)})${building.skipped.length > 0 ? `; not simulated: ${building.skipped.join(', ')}` : ''}\n` +
-      `control socket: ${socket}\ntry: osmose sim press ${button ?? 'BOARD.DEVICE'}, osmose sim boards; Ctrl-C stops\n`,
+      `control socket: ${socket}\n${extras.banner ?? ''}try: osmose sim press ${button ?? 'BOARD.DEVICE'}, osmose sim boards; Ctrl-C stops\n`,
   );
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
@@ -145,6 +156,7 @@ async function run(cli: CliContext, json: boolean): Promise<void> {
   });
   await new Promise<void>((done) => server.close(() => done()));
   await building.close();
+  await extras.close?.();
   event({ event: 'stopped' }, 'simulator stopped\n');
 }
 

@@ -4,6 +4,11 @@ import { ledgerLayout } from '../../builder/ledger/ledgerLayout.js';
 import { readLedgerTree } from '../../builder/ledger/readLedgerTree.js';
 import type { BuildPlan } from '../../builder/plan/BuildPlan.js';
 import type { Level, SimBoard } from '../../drivers/index.js';
+import { access } from 'node:fs/promises';
+import { BoardAgent, type AgentOptions } from '../../kernel-js/agent/BoardAgent.js';
+import type { GatewayAddress } from '../../kernel-js/agent/agentCredentials.js';
+import type { GatewayEvent } from '../../kernel-js/net/gatewayTypes.js';
+import type { UpdateState } from '../../kernel-js/update/updateTable.js';
 import { bootBoard, type BootedBoard, type BootOptions } from '../../kernel-js/boot/bootBoard.js';
 import type { KernelDevice } from '../../kernel-js/boot/KernelImage.js';
 import type { WatchdogStop } from '../../kernel-js/run/Watchdog.js';
@@ -37,14 +42,31 @@ export interface SimBuildingOptions extends Pick<BootOptions, 'trapStorm' | 'bac
   readonly onOutput?: (board: string, device: string, level: number) => void;
   readonly onLog?: (board: string, instance: string, level: number, message: string) => void;
   readonly onStop?: (board: string, stop: WatchdogStop) => void;
+  /**
+   * Run each board under its update agent, connected to this gateway (`osmose sim --listen` or
+   * `--gateway`): the boards enrol, send heartbeats and take rollouts as real boards do. Their
+   * directories are then kept between runs, as a board keeps its disk; only a missing one is
+   * written from the latest build. `credentials` writes a board's identity files into its
+   * directory (image/diskImage/writeBoardCredentials).
+   */
+  readonly agents?: SimAgents;
+  /** Only these boards (all simulated boards of the build by default). */
+  readonly only?: (board: string) => boolean;
+}
+
+export interface SimAgents extends Pick<AgentOptions, 'health' | 'heartbeatMs' | 'reconnect'> {
+  readonly gateway: GatewayAddress;
+  /** Writes the board's identity key, its certificate and the building CA into its directory. */
+  readonly credentials: (board: string, dir: string) => Promise<void>;
+  readonly onEvent?: (board: string, event: GatewayEvent) => void;
+  readonly onState?: (board: string, state: UpdateState) => void;
 }
 
 interface RunningBoard {
   readonly id: string;
-  readonly booted: BootedBoard;
-  readonly sim: SimBoard;
-  readonly devices: Readonly<Record<string, KernelDevice>>;
-  readonly ends: ReadonlyMap<string, SimEnd>;
+  /** The board as booted now: an agent boots it again when it switches slots. */
+  readonly booted: () => BootedBoard;
+  readonly agent: BoardAgent | undefined;
 }
 
 /**
@@ -72,25 +94,46 @@ export class SimBuilding {
     const plan = await readJson<BuildPlan>(root, tree.commit, ledgerLayout.plan);
     const types = new Map(plan?.boards.map((board) => [board.id, board.type]));
     const boards = ledgerBoards(tree);
-    const simulated = [];
-    for (const board of boards.filter((id) => types.get(id) === 'sim')) simulated.push(await writeBoardDirectory(root, board, join(boardsDir, board), tree));
+    const agents = options.agents;
+    const simulated: { readonly board: string; readonly dir: string }[] = [];
+    for (const board of boards.filter((id) => types.get(id) === 'sim' && (options.only?.(id) ?? true))) {
+      const dir = join(boardsDir, board);
+      const kept = agents !== undefined && (await access(join(dir, 'board.json')).then(() => true, () => false));
+      if (!kept) await writeBoardDirectory(root, board, dir, tree);
+      if (agents !== undefined) await agents.credentials(board, dir);
+      simulated.push({ board, dir });
+    }
     const building = new SimBuilding(tree.commit, boards.filter((id) => types.get(id) !== 'sim'));
     try {
       for (const [index, { board, dir }] of simulated.entries()) {
-        const booted = await bootBoard(dir, {
+        const boot: BootOptions = {
           ...(options.trapStorm === undefined ? {} : { trapStorm: options.trapStorm }),
           ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
           onOutput: (device, level) => options.onOutput?.(board, device, level),
           onLog: (instance, level, message) => options.onLog?.(board, instance, level, message),
           onStop: (stop) => options.onStop?.(board, stop),
-        });
-        const sim = booted.sim;
-        const slot = booted.choice.slot;
-        if (sim === undefined || slot === null) throw new InputError('sim.not-simulated', `${board} did not boot on sim buses`, { data: { board } });
-        building.#boards.set(board, { id: board, booted, sim, devices: slot.config.devices, ends: simEnds(slot.config.devices, sim) });
+        };
+        if (agents === undefined) {
+          const booted = await bootBoard(dir, boot);
+          if (booted.sim === undefined) throw new InputError('sim.not-simulated', `${board} did not boot on sim buses`, { data: { board } });
+          building.#boards.set(board, { id: board, booted: () => booted, agent: undefined });
+        } else {
+          const { onEvent, onState } = agents;
+          const agent = await BoardAgent.start({
+            dir,
+            gateway: agents.gateway,
+            boot,
+            ...(agents.health === undefined ? {} : { health: agents.health }),
+            ...(agents.heartbeatMs === undefined ? {} : { heartbeatMs: agents.heartbeatMs }),
+            ...(agents.reconnect === undefined ? {} : { reconnect: agents.reconnect }),
+            ...(onEvent === undefined ? {} : { onEvent: (event) => onEvent(board, event) }),
+            ...(onState === undefined ? {} : { onState: (state) => onState(board, state) }),
+          });
+          building.#boards.set(board, { id: board, booted: () => agent.board, agent });
+        }
         options.onBoard?.(board, index + 1, simulated.length);
       }
-      await Promise.all([...building.#boards.values()].map((board) => board.booted.settled));
+      await Promise.all([...building.#boards.values()].map((board) => board.booted().settled));
     } catch (error) {
       await building.close();
       throw error;
@@ -104,11 +147,19 @@ export class SimBuilding {
 
   /** The booted board, for tests and the control server. */
   board(id: string): BootedBoard {
-    return this.#board(id).booted;
+    return this.#board(id).booted();
+  }
+
+  /** The board's update agent, when the boards run under agents. */
+  agent(id: string): BoardAgent | undefined {
+    return this.#board(id).agent;
   }
 
   summaries(): SimBoardSummary[] {
-    return [...this.#boards.values()].map(({ id, booted, devices }) => {
+    return [...this.#boards.values()].map((running) => {
+      const { id } = running;
+      const booted = running.booted();
+      const devices = booted.choice.slot?.config.devices ?? {};
       const health = booted.watchdog.health();
       return {
         board: id,
@@ -185,7 +236,7 @@ export class SimBuilding {
   }
 
   async close(): Promise<void> {
-    for (const board of this.#boards.values()) await board.booted.close();
+    for (const board of this.#boards.values()) await (board.agent === undefined ? board.booted().close() : board.agent.close());
     this.#boards.clear();
   }
 
@@ -198,10 +249,12 @@ export class SimBuilding {
   }
 
   #end(board: string, device: string): SimEnd {
-    const running = this.#board(board);
-    const end = running.ends.get(device);
+    const booted = this.#board(board).booted();
+    const devices: Readonly<Record<string, KernelDevice>> = booted.choice.slot?.config.devices ?? {};
+    const sim: SimBoard | undefined = booted.sim;
+    const end = sim === undefined ? undefined : simEnds(devices, sim).get(device);
     if (end === undefined) {
-      throw new InputError('sim.unknown-device', `${board} has no device ${device}`, { hint: `its devices: ${Object.keys(running.devices).join(', ') || 'none'}`, data: { board, device } });
+      throw new InputError('sim.unknown-device', `${board} has no device ${device}`, { hint: `its devices: ${Object.keys(devices).join(', ') || 'none'}`, data: { board, device } });
     }
     return end;
   }

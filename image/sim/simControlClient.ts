@@ -8,10 +8,10 @@ export interface SimReply {
 }
 
 /**
- * One request to a running simulator's control socket. A refusal from the simulator comes
- * back as the OsmoseError it sent; no simulator at all is `sim.not-running`.
+ * One request to a running simulator's (or gateway's) control socket. A refusal comes back as
+ * the OsmoseError it sent; nothing listening is `sim.not-running`, or what `notRunning` makes.
  */
-export async function simRequest(socket: string, method: string, path: string, body?: Uint8Array | object): Promise<SimReply> {
+export async function simRequest(socket: string, method: string, path: string, body?: Uint8Array | object, notRunning?: () => Error): Promise<SimReply> {
   const payload = body === undefined ? undefined : body instanceof Uint8Array ? body : new TextEncoder().encode(JSON.stringify(body));
   const reply = await new Promise<SimReply>((resolve, reject) => {
     const req = request({ socketPath: socket, method, path, headers: payload === undefined ? {} : { 'content-length': payload.byteLength } }, (response) => {
@@ -21,7 +21,8 @@ export async function simRequest(socket: string, method: string, path: string, b
       response.on('error', reject);
     });
     req.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') {
+      if ((error.code === 'ENOENT' || error.code === 'ECONNREFUSED') && notRunning !== undefined) reject(notRunning());
+      else if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') {
         reject(new InputError('sim.not-running', `no simulator runs this building (nothing answers on ${socket})`, { hint: 'start one with osmose sim in another shell', data: { socket } }));
       } else reject(error);
     });

@@ -31,6 +31,14 @@ export interface BoardState {
   readonly confirmed: boolean;
   /** Boots of the active slot while on trial. */
   readonly bootCount: number;
+  /**
+   * True once the update agent has confirmed a trial healthy while the rollout still gates its
+   * wave: the slot boots as confirmed, but the version floor and what the board trusts stay
+   * where they were, so the gateway can still send the board back to the slot it ran before
+   * (a wave rolled back). The gateway's commit, or the next install, raises them
+   * (confirmedState). Absent means committed.
+   */
+  readonly awaitingCommit?: boolean;
   /** Boots a trial may use before the shim rolls back. */
   readonly bootLimit: number;
   /**

@@ -10,6 +10,10 @@ import { join } from 'node:path';
  *                           targets.json and <version>.root.json for every root version
  *     state.json            active slot, trial state, boot counter, version floor, what the
  *                           board trusts, health
+ *     identity.pem          the board's identity key (Ed25519, PKCS#8), made with its first image
+ *     identity.crt          its certificate from the building CA, for mutual TLS with the gateway
+ *     building-ca.crt       the building CA: the only issuer the board accepts a gateway from
+ *     gateway.json          { host, port }: where the building's gateway listens (optional)
  */
 export const slotNames = ['a', 'b'] as const;
 export type SlotName = (typeof slotNames)[number];
@@ -29,6 +33,10 @@ export const boardFiles = {
   targets: 'targets.json',
   root: (version: number): string => `${version}.root.json`,
   module: (sha256: string): string => `${sha256}.wasm`,
+  identityKey: 'identity.pem',
+  identityCert: 'identity.crt',
+  buildingCa: 'building-ca.crt',
+  gateway: 'gateway.json',
 } as const;
 
 export interface BoardIdentity {

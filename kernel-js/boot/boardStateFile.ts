@@ -42,6 +42,7 @@ function isBoardState(value: unknown): value is BoardState {
     Number.isInteger(v['bootLimit']) &&
     Number.isInteger(v['versionFloor']) &&
     Array.isArray(v['stops']) &&
+    (v['awaitingCommit'] === undefined || typeof v['awaitingCommit'] === 'boolean') &&
     (v['trust'] === undefined || isTrustRecord(v['trust'])) &&
     (v['vouchedTime'] === undefined || (typeof v['vouchedTime'] === 'string' && !Number.isNaN(Date.parse(v['vouchedTime']))))
   );

@@ -39,6 +39,12 @@ export interface BootedBoard {
 export interface BootOptions extends Pick<WatchdogOptions, 'onOutput' | 'onLog' | 'onStop' | 'onTrap' | 'trapStorm' | 'backoff'> {
   /** Where sysfs is mounted, for a real board's GPIO chips and frame buffer (tests give a fake tree). */
   readonly sysfs?: string;
+  /**
+   * Who confirms a slot on trial: the boot itself once the unikernel starts (`on-start`, a board
+   * on its own), or the update agent after its health gate (`by-agent`: heartbeats to the
+   * gateway, the app's self-test), which also leaves a slot awaiting its rollout's commit alone.
+   */
+  readonly confirm?: 'on-start' | 'by-agent';
 }
 
 /**
@@ -94,7 +100,8 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
     modules: slot.modules,
     limits: spec.limits,
     onReady: () => {
-      void update((state) => confirmedState(state, slot)).then(settle);
+      const byAgent = (state: BoardState): boolean => options.confirm === 'by-agent' && (!state.confirmed || state.awaitingCommit === true);
+      void update((state) => (byAgent(state) ? state : confirmedState(state, slot))).then(settle);
     },
     onStop: (stop: WatchdogStop) => {
       options.onStop?.(stop);

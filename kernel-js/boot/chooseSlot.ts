@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { join } from 'node:path';
-import { InputError } from '../../lib/OsmoseError.js';
-import { boardFiles, otherSlot, type BoardIdentity, type SlotName } from './boardDirectory.js';
+import { otherSlot, type BoardIdentity, type SlotName } from './boardDirectory.js';
 import type { BoardState } from './BoardState.js';
 import { readBoardState, writeBoardState } from './boardStateFile.js';
+import { readBoardIdentity } from './readBoardIdentity.js';
 import { readSlot, type SlotReading, type VerifiedSlot } from './readSlot.js';
 import { slotContext } from './slotContext.js';
 import { decideSlot, type SlotRow } from './slotTable.js';
@@ -25,7 +23,7 @@ export interface BootChoice {
  * expiry is judged against the later of it and the last time the building vouched for.
  */
 export async function chooseSlot(dir: string, now: () => Date = () => new Date()): Promise<BootChoice> {
-  const identity = readJson<BoardIdentity>(dir, boardFiles.board, 'boot.no-board-file', 'the board directory has no readable board.json');
+  const identity = readBoardIdentity(dir);
   const state = readBoardState(dir);
   const context = slotContext(dir, identity.board, state, now());
   const readings: Record<SlotName, SlotReading> = {
@@ -71,12 +69,4 @@ export async function chooseSlot(dir: string, now: () => Date = () => new Date()
   if (same) return { row, slot, state, identity };
   await writeBoardState(dir, next);
   return { row, slot, state: next, identity };
-}
-
-function readJson<T>(dir: string, file: string, code: string, message: string): T {
-  try {
-    return JSON.parse(readFileSync(join(dir, file), 'utf8')) as T;
-  } catch (cause) {
-    throw new InputError(code, `${message} (${join(dir, file)})`, { hint: 'give osmose boot a board directory (kernel-js/README.md describes its layout)', data: { dir, file }, cause });
-  }
 }

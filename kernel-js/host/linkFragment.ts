@@ -49,6 +49,8 @@ export interface LinkedFragment {
   initialize(): void;
   /** The Status `start` returned, or undefined when the module has none. */
   start(): number | undefined;
+  /** The Status the module's optional `selftest` export returned, or undefined when it has none. */
+  selfTest(): number | undefined;
   handle(kind: number, source: number, value: number): number;
   memoryPages(): number;
   /** Cancels the fragment's timers. */
@@ -157,7 +159,7 @@ export function linkFragment(bytes: Uint8Array, context: FragmentContext): Linke
   } catch (cause) {
     throw new KernelError('kernel.link', `the module of ${fragment.instance} could not be instantiated: ${cause instanceof Error ? cause.message : String(cause)}`, { data, cause });
   }
-  const exports = instance.exports as { memory: WebAssembly.Memory; _initialize: () => void; start?: () => number; handle: (kind: number, source: number, value: number) => number } & Record<string, unknown>;
+  const exports = instance.exports as { memory: WebAssembly.Memory; _initialize: () => void; start?: () => number; selftest?: () => number; handle: (kind: number, source: number, value: number) => number } & Record<string, unknown>;
   host.memory = exports.memory;
   const fuel = exports[fuelExport] as WebAssembly.Global;
   const grow = exports[growExport] as WebAssembly.Global;
@@ -188,6 +190,7 @@ export function linkFragment(bytes: Uint8Array, context: FragmentContext): Linke
     linked: Object.keys(imports).sort(),
     initialize: () => budgeted(() => exports._initialize()),
     start: () => budgeted(() => exports.start?.()),
+    selfTest: () => budgeted(() => exports.selftest?.()),
     handle: (kind, source, value) => budgeted(() => exports.handle(kind, source, value)),
     memoryPages: () => exports.memory.buffer.byteLength / pageBytes,
     close: () => host.close(),

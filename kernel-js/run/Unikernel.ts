@@ -91,6 +91,24 @@ export class Unikernel {
     this.#drain();
   }
 
+  /**
+   * Runs each fragment's `selftest` export (the update agent's health gate on a new image): the
+   * first fragment whose self-test traps or returns a negative Status fails the test. A module
+   * without the export passes.
+   */
+  selfTest(): { readonly ok: true } | { readonly ok: false; readonly instance: string; readonly reason: string } {
+    for (const fragment of this.#fragments) {
+      let status: number | undefined;
+      try {
+        status = fragment.selfTest();
+      } catch (cause) {
+        return { ok: false, instance: fragment.instance, reason: `${fragment.instance}'s self-test trapped: ${cause instanceof Error ? cause.message : String(cause)}` };
+      }
+      if (status !== undefined && status < 0) return { ok: false, instance: fragment.instance, reason: `${fragment.instance}'s self-test returned status ${status}` };
+    }
+    return { ok: true };
+  }
+
   get handled(): number {
     return this.#handled;
   }

@@ -170,6 +170,13 @@ export class Watchdog {
     return { running: this.#kernel !== undefined, runs: this.#runs, stops: [...this.#stops], traps: this.#traps, outputs: { ...this.#outputs } };
   }
 
+  /** The running unikernel's self-test (Unikernel.selfTest); fails when none is running. */
+  selfTest(): { readonly ok: true } | { readonly ok: false; readonly reason: string } {
+    const kernel = this.#kernel;
+    if (kernel === undefined) return { ok: false, reason: 'the unikernel is not running' };
+    return kernel.selfTest();
+  }
+
   /** Events handled by the current run. */
   get handled(): number {
     return this.#kernel?.handled ?? 0;

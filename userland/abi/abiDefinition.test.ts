@@ -12,6 +12,8 @@ import { referenceBegin, referenceEnd, renderAbiReference } from './renderAbiRef
 // old ones (see docs/abi.md, "Versions").
 const pinned: Record<number, string> = {
   1: '709f7aab8313e1785ec9ff0952092ea979d7a65d816740e4f565c239320bbe77',
+  // 2 adds the optional selftest export (the update agent's health gate).
+  2: '2042116ba5a4a246bf78185cdd5198c09fc5410bd2dc6171b289826dcd6bbb3e',
 };
 
 function contract(): unknown {

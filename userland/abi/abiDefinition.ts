@@ -21,7 +21,7 @@ function fn<const P extends readonly AbiParam[], const R extends WasmValueType, 
 const handle = ['handle', 'i32'] as const;
 
 export const abiDefinition = {
-  version: 1,
+  version: 2,
   versionSection: 'osmose.abi',
 
   modules: {
@@ -132,6 +132,10 @@ export const abiDefinition = {
     start: {
       kind: 'function', params: [], results: ['i32'], required: false,
       doc: 'Called once after _initialize, before any event. Returns a Status.',
+    },
+    selftest: {
+      kind: 'function', params: [], results: ['i32'], required: false,
+      doc: "The app's own health check, run by the update agent while a new image is on trial (after start, before the image is confirmed). A negative Status, or a trap, fails the trial and the board goes back to the image it ran before.",
     },
     handle: {
       kind: 'function', params: [['kind', 'i32'], ['source', 'i32'], ['value', 'i32']], results: ['i32'], required: true,

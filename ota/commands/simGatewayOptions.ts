@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { findBuildingRoot } from '../../builder/model/findBuildingRoot.js';
+import { writeBoardCredentials } from '../../image/diskImage/writeBoardCredentials.js';
+import { runSimulator } from '../../image/commands/simCommands.js';
+import { parseGatewayAddress, type GatewayAddress } from '../../kernel-js/agent/agentCredentials.js';
+import type { CliContext } from '../../lib/cli/CliContext.js';
+import { startGateway } from '../gateway/startGateway.js';
+
+/**
+ * Gives `osmose sim` (image/) the gateway: `--listen HOST:PORT` runs the building's gateway in
+ * the same process and every simulated board under its update agent, connected to it, so one
+ * command runs a whole building that takes rollouts; `--gateway HOST:PORT` connects the boards
+ * to a gateway already running. The simulator itself stays image/'s; this layer only adds
+ * what it cannot import.
+ */
+export function addSimGatewayOptions(program: Command, cli: CliContext): void {
+  const sim = program.commands.find((command) => command.name() === 'sim');
+  if (sim === undefined) return;
+  sim
+    .option('--listen <host:port>', "also run the building's gateway here, and every board under its update agent connected to it")
+    .option('--gateway <host:port>', "run every board under its update agent, connected to this running gateway")
+    .option('--heartbeat <ms>', 'with --listen: how often boards send heartbeats, in milliseconds', '1000')
+    .action(async (options: { json?: boolean; listen?: string; gateway?: string; heartbeat: string }) => {
+      const json = options.json === true;
+      if (options.listen === undefined && options.gateway === undefined) return runSimulator(cli, json);
+      const root = findBuildingRoot(cli.cwd());
+      let connectTo: GatewayAddress;
+      let close: (() => Promise<void>) | undefined;
+      let banner = '';
+      if (options.listen !== undefined) {
+        const running = await startGateway(cli, root, { listen: parseGatewayAddress(options.listen, '--listen', true), heartbeatMs: Number(options.heartbeat), json, heartbeatOption: options.heartbeat });
+        const address = running.gateway.address();
+        connectTo = { host: address.host === '0.0.0.0' ? '127.0.0.1' : address.host === '::' ? '::1' : address.host, port: address.port };
+        close = () => running.close();
+        banner = `gateway on ${address.host}:${address.port}: osmose rollout, osmose status\n`;
+      } else {
+        connectTo = parseGatewayAddress(options.gateway ?? '', '--gateway');
+      }
+      const epoch = Math.floor(Date.now() / 1000);
+      await runSimulator(cli, json, {
+        agents: { gateway: connectTo, credentials: (board, dir) => writeBoardCredentials(root, board, dir, epoch) },
+        banner,
+        ...(close === undefined ? {} : { close }),
+      });
+    });
+}

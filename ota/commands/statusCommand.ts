@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { findBuildingRoot } from '../../builder/model/findBuildingRoot.js';
+import { printJson, type CliContext } from '../../lib/cli/CliContext.js';
+import type { BoardRecord } from '../gateway/GatewayFleet.js';
+import { gatewayRequest } from '../gateway/gatewayRequest.js';
+import { renderRolloutLine } from '../rollout/renderRolloutLine.js';
+import type { RolloutSummary } from '../rollout/rolloutSummary.js';
+
+interface GatewayStatus {
+  readonly gateway: { readonly host: string; readonly port: number; readonly build: string; readonly counters: { readonly heartbeats: number; readonly refused: number; readonly bytesServed: number } };
+  readonly rollout: RolloutSummary | null;
+  readonly boards: readonly BoardRecord[];
+}
+
+/** `osmose status [--json]`: every board's version, slot and health, as the running gateway sees them. */
+export function registerStatusCommand(program: Command, cli: CliContext): void {
+  program
+    .command('status')
+    .description("every board's image, version, slot and health as the running gateway sees them, and the rollout in progress")
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const status = await gatewayRequest<GatewayStatus>(findBuildingRoot(cli.cwd()), 'GET', '/status');
+      if (options.json === true) return printJson(cli, status);
+      const online = status.boards.filter((board) => board.online).length;
+      cli.stdout(`gateway ${status.gateway.host}:${status.gateway.port}, latest build ${status.gateway.build.slice(0, 12)}; ${online} of ${status.boards.length} boards online\n`);
+      if (status.rollout !== null) cli.stdout(`rollout ${status.rollout.rollout}: ${renderRolloutLine(status.rollout)}\n`);
+      const rows = status.boards.map((board) => [
+        board.board,
+        board.online ? 'online' : 'offline',
+        board.image === '' ? '-' : board.image.slice(0, 12),
+        board.version === 0 ? '-' : String(board.version),
+        board.slot === '' ? '-' : board.slot,
+        board.image === '' ? '-' : board.confirmed ? 'confirmed' : board.agentState === 'healthy' ? 'healthy, awaiting commit' : 'on trial',
+        board.agentState === '' ? '-' : board.agentState,
+        !board.online ? '-' : board.running ? `running${board.stops > 0 ? `, ${board.stops} stops` : ''}` : 'stopped',
+        board.lastHeartbeat ?? '-',
+      ]);
+      cli.stdout(table(['board', 'link', 'image', 'version', 'slot', 'slot state', 'agent', 'unikernel', 'last heartbeat'], rows));
+    });
+}
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = head.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: readonly string[]): string => `${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()}\n`;
+  return [line(head), ...rows.map(line)].join('');
+}

@@ -1,0 +1,303 @@
+import type { BoardRemote, Deployment, GatewayEvent, Health, Hello } from '../../kernel-js/net/gatewayTypes.js';
+import { InputError } from '../../lib/OsmoseError.js';
+import { RolloutJournal } from '../rollout/RolloutJournal.js';
+import { resumeRollout } from '../rollout/resumeRollout.js';
+import { progressSteps, type ProgressStep, type RolloutAction, type RolloutInput } from '../rollout/RolloutInput.js';
+import type { MaintenanceWindow, MaxFailures, WaveSize } from '../rollout/RolloutSpec.js';
+import type { RolloutState } from '../rollout/RolloutState.js';
+import { startRollout } from '../rollout/startRollout.js';
+import { stepRollout } from '../rollout/stepRollout.js';
+import { BuildFiles, type BoardSlot } from './BuildFiles.js';
+
+/** What the gateway knows of one board: what it said at enrolment and in its last heartbeat. */
+export interface BoardRecord {
+  readonly board: string;
+  readonly type: string;
+  readonly online: boolean;
+  readonly image: string;
+  readonly version: number;
+  readonly slot: string;
+  readonly confirmed: boolean;
+  readonly agentState: string;
+  readonly running: boolean;
+  readonly stops: number;
+  readonly busy: boolean;
+  readonly lastHeartbeat: string | null;
+  readonly heartbeats: number;
+  /** Heartbeats that never arrived, by their sequence numbers. */
+  readonly missed: number;
+  readonly lastEvent: GatewayEvent | null;
+}
+
+/** The session of one connected board, as the gateway's RPC service drives it. */
+export interface FleetBoard {
+  heartbeat(health: Health): void;
+  report(event: GatewayEvent): void;
+  gone(): void;
+}
+
+export interface RolloutRequest {
+  readonly waves: readonly WaveSize[];
+  readonly maxFailures: MaxFailures;
+  readonly windows: readonly MaintenanceWindow[];
+  readonly healthTimeoutMs: number;
+}
+
+interface Connected {
+  remote: BoardRemote;
+  record: BoardRecord;
+}
+
+/**
+ * The gateway's fleet: every board of the latest build, what each last said, and the rollout
+ * in progress. Board sessions feed the rollout engine (ota/rollout) what they see — a board
+ * online with an image, its progress reports — and the fleet carries out the engine's
+ * actions over the boards' capabilities: offer, commit, revert. Every change of the rollout is
+ * journalled on refs/osmose/rollouts, and a gateway started again picks the rollout up from
+ * there (resumeRollout); the boards' own reports bring back what the last batch lost.
+ */
+export class GatewayFleet {
+  readonly #root: string;
+  readonly #tickMs: number;
+  readonly #onLog: (line: string) => void;
+  #build: BuildFiles;
+  readonly #records = new Map<string, BoardRecord>();
+  readonly #connected = new Map<string, Connected>();
+  #rollout: RolloutState | undefined;
+  #rolloutBuild: BuildFiles | undefined;
+  #journal: RolloutJournal | undefined;
+  #ticker: NodeJS.Timeout | undefined;
+  readonly #watchers = new Set<(state: RolloutState) => void>();
+  #closed = false;
+
+  private constructor(root: string, build: BuildFiles, tickMs: number, onLog: (line: string) => void) {
+    this.#root = root;
+    this.#build = build;
+    this.#tickMs = tickMs;
+    this.#onLog = onLog;
+  }
+
+  static async open(options: { readonly root: string; readonly build: BuildFiles; readonly tickMs?: number; readonly onLog?: (line: string) => void }): Promise<GatewayFleet> {
+    const fleet = new GatewayFleet(options.root, options.build, options.tickMs ?? 1_000, options.onLog ?? (() => undefined));
+    const resumed = await resumeRollout(options.root);
+    if (resumed !== undefined) {
+      fleet.#rollout = resumed;
+      fleet.#journal = await RolloutJournal.reopen(options.root, resumed.spec.id, fleet.#journalOptions());
+      fleet.#rolloutBuild = resumed.spec.build === options.build.commit ? options.build : await BuildFiles.open(options.root, resumed.spec.build);
+      fleet.#onLog(`resumed rollout ${resumed.spec.id} (${resumed.status}, wave ${resumed.wave} of ${resumed.spec.waves.length}) from the ledger`);
+    }
+    return fleet;
+  }
+
+  start(): void {
+    this.#ticker = setInterval(() => this.#feed({ kind: 'tick', at: now() }), this.#tickMs);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#ticker !== undefined) clearInterval(this.#ticker);
+    await this.#journal?.close();
+  }
+
+  #journalOptions(): { onError: (error: unknown) => void } {
+    return { onError: (error) => this.#onLog(`the rollout journal could not be written (its events wait for the next batch): ${error instanceof Error ? error.message : String(error)}`) };
+  }
+
+  get build(): BuildFiles {
+    return this.#build;
+  }
+
+  get rollout(): RolloutState | undefined {
+    return this.#rollout;
+  }
+
+  /** Whether `board` is a board of the latest build (or of the rollout in progress). */
+  knows(board: string): boolean {
+    return this.#build.has(board) || (this.#rolloutBuild?.has(board) ?? false);
+  }
+
+  boards(): BoardRecord[] {
+    const ids = new Set([...this.#build.rolloutTargets().map((target) => target.board), ...this.#records.keys()]);
+    return [...ids].sort().map((board) => this.#records.get(board) ?? offlineRecord(board));
+  }
+
+  /** The slot a board may fetch now: its image in the rollout in progress, if the rollout has reached it. */
+  async slotFor(board: string): Promise<BoardSlot | undefined> {
+    const state = this.#rollout?.boards.find((entry) => entry.board === board);
+    if (state === undefined || this.#rolloutBuild === undefined) return undefined;
+    if (!['offered', 'downloading', 'downloaded', 'installed'].includes(state.state)) return undefined;
+    return this.#rolloutBuild.slot(board);
+  }
+
+  enrol(hello: Hello, remote: BoardRemote): FleetBoard {
+    const previous = this.#connected.get(hello.board);
+    const record: BoardRecord = {
+      ...(this.#records.get(hello.board) ?? offlineRecord(hello.board)),
+      type: hello.type,
+      online: true,
+      image: hello.image,
+      version: hello.version,
+      slot: hello.slot,
+      confirmed: hello.confirmed,
+      agentState: hello.agentState,
+    };
+    this.#records.set(hello.board, record);
+    const connected: Connected = { remote, record };
+    this.#connected.set(hello.board, connected);
+    if (previous !== undefined) this.#onLog(`${hello.board} connected again; its previous session is dropped`);
+    this.#feed({ kind: 'seen', at: now(), board: hello.board, online: true, image: hello.image });
+    // A board that came back healthy on the new image tells the engine so; one that lost its
+    // offer (the board or the gateway restarted before it was done) gets it again and resumes.
+    if (hello.agentState === 'healthy') this.#progress(hello.board, 'healthy', null);
+    const inRollout = this.#rollout?.boards.find((entry) => entry.board === hello.board);
+    if (inRollout !== undefined && ['offered', 'downloading', 'downloaded'].includes(inRollout.state) && hello.image !== inRollout.target && ['idle', 'refused', 'reverted'].includes(hello.agentState)) {
+      this.#act(this.#rollout as RolloutState, { kind: 'offer', board: hello.board });
+    }
+    let lastSequence = -1;
+    return {
+      heartbeat: (health) => {
+        if (this.#connected.get(hello.board) !== connected) return;
+        const before = this.#records.get(hello.board) ?? record;
+        const missed = lastSequence >= 0 && health.sequence > lastSequence + 1 ? health.sequence - lastSequence - 1 : 0;
+        lastSequence = health.sequence;
+        const next: BoardRecord = {
+          ...before,
+          online: true,
+          image: health.image,
+          version: health.version,
+          slot: health.slot,
+          confirmed: health.confirmed,
+          agentState: health.agentState,
+          running: health.running,
+          stops: health.stops,
+          busy: health.busy,
+          lastHeartbeat: now(),
+          heartbeats: before.heartbeats + 1,
+          missed: before.missed + missed,
+        };
+        this.#records.set(hello.board, next);
+        if (next.busy !== before.busy || next.image !== before.image) this.#feed({ kind: 'seen', at: now(), board: hello.board, online: true, image: next.image, busy: next.busy });
+      },
+      report: (event) => {
+        const before = this.#records.get(hello.board) ?? record;
+        this.#records.set(hello.board, { ...before, lastEvent: event });
+        if (event.kind === 'accepted') return;
+        if ((progressSteps as readonly string[]).includes(event.kind)) this.#progress(hello.board, event.kind as ProgressStep, event.detail === '' ? null : event.detail, event.bytes);
+      },
+      gone: () => {
+        if (this.#connected.get(hello.board) !== connected) return;
+        this.#connected.delete(hello.board);
+        const before = this.#records.get(hello.board) ?? record;
+        this.#records.set(hello.board, { ...before, online: false });
+        this.#feed({ kind: 'seen', at: now(), board: hello.board, online: false, image: null });
+      },
+    };
+  }
+
+  // --- rollouts -----------------------------------------------------------------------------
+
+  /** Starts rolling the latest build out. Refused while another rollout is live. */
+  async startRollout(request: RolloutRequest): Promise<RolloutState> {
+    if (this.#rollout !== undefined && !isFinal(this.#rollout)) {
+      throw new InputError('rollout.in-progress', `rollout ${this.#rollout.spec.id} is ${this.#rollout.status}`, { hint: 'wait for it, or osmose rollout abort', data: { rollout: this.#rollout.spec.id } });
+    }
+    this.#build = await BuildFiles.open(this.#root);
+    const timezone = this.#build.plan.building.timezone ?? 'UTC';
+    const id = `r-${this.#build.commit.slice(0, 8)}-${Date.now().toString(36)}`;
+    const spec = { id, build: this.#build.commit, startedAt: now(), ...request, timezone, targets: this.#build.rolloutTargets() };
+    const journal = await RolloutJournal.create(this.#root, spec, this.#journalOptions());
+    await this.#journal?.close();
+    this.#journal = journal;
+    this.#rolloutBuild = this.#build;
+    this.#rollout = startRollout(spec);
+    this.#onLog(`rollout ${id}: ${spec.targets.length} boards, waves ${request.waves.length}`);
+    // What the gateway already knows of each board starts the engine off.
+    for (const record of this.#records.values()) {
+      this.#feed({ kind: 'seen', at: now(), board: record.board, online: record.online, image: record.online ? record.image : null, busy: record.busy });
+    }
+    this.#feed({ kind: 'tick', at: now() });
+    return this.#rollout;
+  }
+
+  /** Pause, resume, abort, hold or release: what the operator asks of the rollout in progress. */
+  control(input: RolloutInput): RolloutState {
+    if (this.#rollout === undefined) throw new InputError('rollout.none', 'no rollout has been started on this gateway', { hint: 'start one with osmose rollout', data: {} });
+    this.#feed(input);
+    return this.#rollout;
+  }
+
+  /** Calls `watch` with the rollout's state after every change, until the returned function is called. */
+  watch(watch: (state: RolloutState) => void): () => void {
+    this.#watchers.add(watch);
+    return () => this.#watchers.delete(watch);
+  }
+
+  async flush(): Promise<void> {
+    await this.#journal?.flush();
+  }
+
+  #progress(board: string, step: ProgressStep, reason: string | null, bytes?: number): void {
+    this.#feed({ kind: 'progress', at: now(), board, step, ...(reason === null ? {} : { reason }), ...(bytes === undefined || bytes === 0 ? {} : { bytes }) });
+  }
+
+  #feed(input: RolloutInput): void {
+    const state = this.#rollout;
+    if (state === undefined || this.#closed) return;
+    const step = stepRollout(state, input);
+    this.#rollout = step.state;
+    const meaningful = step.events.filter((event) => event.kind !== 'ignored' || input.kind !== 'tick');
+    if (meaningful.length > 0) this.#journal?.record(meaningful);
+    for (const action of step.actions) this.#act(step.state, action);
+    if (step.events.length > 0) for (const watch of this.#watchers) watch(step.state);
+  }
+
+  #act(state: RolloutState, action: RolloutAction): void {
+    const connected = this.#connected.get(action.board);
+    const rollout = state.spec.id;
+    if (connected === undefined) {
+      // The engine offers only online boards; one that left meanwhile is seen offline.
+      this.#feed({ kind: 'seen', at: now(), board: action.board, online: false, image: null });
+      return;
+    }
+    const failed = (error: unknown): void => this.#onLog(`${action.board}: ${action.kind} failed: ${error instanceof Error ? error.message : String(error)}`);
+    switch (action.kind) {
+      case 'offer':
+        void this.#deployment(rollout, action.board)
+          .then((deployment) => connected.remote.offer(deployment))
+          .then((answer) => {
+            if (!answer.accepted) this.#progress(action.board, 'refused', answer.reason);
+          })
+          .catch(failed);
+        break;
+      case 'commit':
+        connected.remote.commit(rollout).catch(failed);
+        break;
+      case 'revert':
+        connected.remote
+          .revert(rollout, action.reason)
+          .then((answer) => {
+            if (!answer.reverted) this.#onLog(`${action.board} did not revert: ${answer.reason}`);
+          })
+          .catch(failed);
+        break;
+    }
+  }
+
+  async #deployment(rollout: string, board: string): Promise<Deployment> {
+    const build = this.#rolloutBuild ?? this.#build;
+    const slot = await build.slot(board);
+    return { rollout, build: build.commit, image: slot.image, version: slot.version, files: slot.files };
+  }
+}
+
+function isFinal(state: RolloutState): boolean {
+  return ['completed', 'completed-with-failures', 'halted', 'aborted'].includes(state.status);
+}
+
+function offlineRecord(board: string): BoardRecord {
+  return { board, type: '', online: false, image: '', version: 0, slot: '', confirmed: false, agentState: '', running: false, stops: 0, busy: false, lastHeartbeat: null, heartbeats: 0, missed: 0, lastEvent: null };
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
