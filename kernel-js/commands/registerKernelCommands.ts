@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { printJson, type CliContext } from '../../lib/cli/CliContext.js';
 import { bootBoard, type BootedBoard, type BootHealth, type BootOptions } from '../boot/bootBoard.js';
-import { bootImage, defaultWorkDir } from '../image/bootImage.js';
+import { BoardAgent } from '../agent/BoardAgent.js';
+import { parseGatewayAddress, readGatewayAddress } from '../agent/agentCredentials.js';
+import { defaultWorkDir, unpackImageOnce } from '../image/bootImage.js';
 import { registerLoaderCommand } from '../loader/loaderCommand.js';
 
 /** The commands kernel-js owns. */
@@ -15,20 +17,25 @@ export function registerKernelCommands(program: Command, cli: CliContext): void 
     .option('--json', 'print the health report as JSON')
     .option('--once', 'print the health report once the unikernel has started (or been stopped), then exit')
     .option('--work <dir>', 'for an image: the board directory it is unpacked into, which keeps its state (default: IMAGE.board beside it)')
-    .action(async (target: string, options: { json?: boolean; once?: boolean; work?: string }) => {
+    .option('--gateway <host:port>', "run the update agent, connected to the building's gateway there (default: the board's gateway.json, if it has one; none with --once)")
+    .action(async (target: string, options: { json?: boolean; once?: boolean; work?: string; gateway?: string }) => {
       const path = resolve(cli.cwd(), target);
       const isImage = (await stat(path).catch(() => undefined))?.isFile() === true;
-      const boot = (bootOptions: BootOptions): Promise<BootedBoard> =>
-        isImage ? bootImage(path, resolve(cli.cwd(), options.work ?? defaultWorkDir(path)), bootOptions) : bootBoard(path, bootOptions);
-      const board = await boot({
+      const dir = isImage ? resolve(cli.cwd(), options.work ?? defaultWorkDir(path)) : path;
+      const bootOptions: BootOptions = {
         onStop: (stop) => cli.stderr(`osmose boot: unikernel stopped: ${stop.error.code}: ${stop.error.message}; ${stop.restartInMs === null ? 'refused, not restarted' : `restarting in ${stop.restartInMs} ms`}\n`),
         onOutput: (device, level) => {
           if (options.json !== true) cli.stdout(`${device} = ${level}\n`);
         },
-      });
-      await board.settled;
+      };
+      if (isImage) await unpackImageOnce(path, dir);
+      const gateway = options.gateway !== undefined ? parseGatewayAddress(options.gateway, '--gateway') : options.once === true ? undefined : readGatewayAddress(dir);
+      const agent = gateway === undefined ? undefined : await BoardAgent.start({ dir, gateway, boot: bootOptions, onEvent: (event) => cli.stderr(`osmose boot: update ${event.kind}${event.detail === '' ? '' : `: ${event.detail}`}\n`) });
+      const current = agent === undefined ? await bootBoard(dir, bootOptions) : undefined;
+      const board = (): BootedBoard => current ?? (agent as BoardAgent).board;
+      await board().settled;
       const report = async (): Promise<void> => {
-        const health = await board.health();
+        const health = await board().health();
         if (options.json === true) printJson(cli, health);
         else cli.stdout(describe(health));
       };
@@ -44,7 +51,7 @@ export function registerKernelCommands(program: Command, cli: CliContext): void 
         clearInterval(alive);
       }
       await report();
-      await board.close();
+      await (agent === undefined ? board().close() : agent.close());
     });
   registerLoaderCommand(program, cli);
 }

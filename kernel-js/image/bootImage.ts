@@ -11,6 +11,12 @@ export const defaultWorkDir = (image: string): string => `${image}.board`;
  * partition would; it is unpacked again only when the image file changed since.
  */
 export async function bootImage(image: string, work: string, options: BootOptions = {}): Promise<BootedBoard> {
+  await unpackImageOnce(image, work);
+  return bootBoard(work, options);
+}
+
+/** Unpacks `image` into `work` unless it holds that image already (same size and time). */
+export async function unpackImageOnce(image: string, work: string): Promise<void> {
   const info = await stat(image);
   const stamp = `${info.size} ${info.mtimeMs}\n`;
   const marker = `${work}/.unpacked-from`;
@@ -18,5 +24,4 @@ export async function bootImage(image: string, work: string, options: BootOption
     await unpackDiskImage(image, work);
     await writeFile(marker, stamp);
   }
-  return bootBoard(work, options);
 }
