@@ -1,0 +1,151 @@
+import { InputError } from '../../lib/OsmoseError.js';
+import type * as wire from './gateway.js';
+import type { Deployment, GatewayEvent, Health, HeartbeatAck, Hello } from './gatewayTypes.js';
+
+// Between the plain TypeScript mirrors (gatewayTypes.ts) and the generated Cap'n Proto
+// structs (gateway.ts). A writer checks the numbers when it is made and fills the struct
+// later: a DataView would silently wrap a negative or oversized UInt32, and BigInt() throws a
+// RangeError that names no field; and capnp-es fills a call's parameters after it has
+// registered the question, so a throw there would leave a question that is never answered.
+
+function uint32(value: number, field: string): number {
+  if (Number.isInteger(value) && value >= 0 && value <= 0xffff_ffff) return value;
+  throw new InputError('rpc.bad-field', `${field} must be a whole number from 0 to 4294967295; got ${value}`, { data: { field, value } });
+}
+
+function uint64(value: number, field: string): bigint {
+  if (Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+  throw new InputError('rpc.bad-field', `${field} must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}; got ${value}`, { data: { field, value } });
+}
+
+export function helloWriter(hello: Hello): (to: wire.Hello) => void {
+  const version = uint32(hello.version, 'Hello.version');
+  return (to) => {
+    to.board = hello.board;
+    to.type = hello.type;
+    to.image = hello.image;
+    to.version = version;
+    to.slot = hello.slot;
+    to.confirmed = hello.confirmed;
+    to.agentState = hello.agentState;
+    to.shim = hello.shim;
+  };
+}
+
+export function healthWriter(health: Health): (to: wire.Health) => void {
+  const version = uint32(health.version, 'Health.version');
+  const stops = uint32(health.stops, 'Health.stops');
+  const uptimeMs = uint64(health.uptimeMs, 'Health.uptimeMs');
+  const sequence = uint64(health.sequence, 'Health.sequence');
+  return (to) => {
+    to.image = health.image;
+    to.version = version;
+    to.slot = health.slot;
+    to.confirmed = health.confirmed;
+    to.agentState = health.agentState;
+    to.running = health.running;
+    to.stops = stops;
+    to.uptimeMs = uptimeMs;
+    to.busy = health.busy;
+    to.selfTest = health.selfTest;
+    to.sequence = sequence;
+  };
+}
+
+export function heartbeatAckWriter(ack: HeartbeatAck): (to: wire.HeartbeatAck) => void {
+  const sequence = uint64(ack.sequence, 'HeartbeatAck.sequence');
+  const intervalMs = uint32(ack.intervalMs, 'HeartbeatAck.intervalMs');
+  return (to) => {
+    to.sequence = sequence;
+    to.intervalMs = intervalMs;
+  };
+}
+
+export function eventWriter(event: GatewayEvent): (to: wire.Event) => void {
+  const version = uint32(event.version, 'Event.version');
+  const bytes = uint64(event.bytes, 'Event.bytes');
+  return (to) => {
+    to.kind = event.kind;
+    to.rollout = event.rollout;
+    to.image = event.image;
+    to.version = version;
+    to.slot = event.slot;
+    to.detail = event.detail;
+    to.at = event.at;
+    to.bytes = bytes;
+  };
+}
+
+export function deploymentWriter(deployment: Deployment): (to: wire.Deployment) => void {
+  const version = uint32(deployment.version, 'Deployment.version');
+  const lengths = deployment.files.map((file, i) => uint64(file.length, `Deployment.files[${i}].length`));
+  return (to) => {
+    to.rollout = deployment.rollout;
+    to.build = deployment.build;
+    to.image = deployment.image;
+    to.version = version;
+    const files = to._initFiles(deployment.files.length);
+    deployment.files.forEach((file, i) => {
+      const entry = files.get(i);
+      entry.name = file.name;
+      entry.sha256 = file.sha256;
+      entry.length = lengths[i] ?? 0n;
+    });
+  };
+}
+
+export function readHello(from: wire.Hello): Hello {
+  return {
+    board: from.board,
+    type: from.type,
+    image: from.image,
+    version: from.version,
+    slot: from.slot,
+    confirmed: from.confirmed,
+    agentState: from.agentState,
+    shim: from.shim,
+  };
+}
+
+export function readHealth(from: wire.Health): Health {
+  return {
+    image: from.image,
+    version: from.version,
+    slot: from.slot,
+    confirmed: from.confirmed,
+    agentState: from.agentState,
+    running: from.running,
+    stops: from.stops,
+    uptimeMs: Number(from.uptimeMs),
+    busy: from.busy,
+    selfTest: from.selfTest,
+    sequence: Number(from.sequence),
+  };
+}
+
+export function readHeartbeatAck(from: wire.HeartbeatAck): HeartbeatAck {
+  return { sequence: Number(from.sequence), intervalMs: from.intervalMs };
+}
+
+export function readEvent(from: wire.Event): GatewayEvent {
+  return {
+    kind: from.kind,
+    rollout: from.rollout,
+    image: from.image,
+    version: from.version,
+    slot: from.slot,
+    detail: from.detail,
+    at: from.at,
+    bytes: Number(from.bytes),
+  };
+}
+
+export function readDeployment(from: wire.Deployment): Deployment {
+  return {
+    rollout: from.rollout,
+    build: from.build,
+    image: from.image,
+    version: from.version,
+    files: from.files.map((file) => ({ name: file.name, sha256: file.sha256, length: Number(file.length) })),
+  };
+}
