@@ -56,8 +56,12 @@ export interface SimBuildingOptions extends Pick<BootOptions, 'trapStorm' | 'bac
 
 export interface SimAgents extends Pick<AgentOptions, 'health' | 'heartbeatMs' | 'reconnect'> {
   readonly gateway: GatewayAddress;
-  /** Writes the board's identity key, its certificate and the building CA into its directory. */
-  readonly credentials: (board: string, dir: string) => Promise<void>;
+  /**
+   * Writes the board's identity key, its certificate and the building CA into its directory;
+   * or, given `{ many }`, every board's at once once their directories are written
+   * (writeBoardCredentialsMany: one identities commit for a whole building).
+   */
+  readonly credentials: ((board: string, dir: string) => Promise<void>) | { readonly many: (boards: readonly { readonly board: string; readonly dir: string }[]) => Promise<void> };
   readonly onEvent?: (board: string, event: GatewayEvent) => void;
   readonly onState?: (board: string, state: UpdateState) => void;
 }
@@ -100,9 +104,10 @@ export class SimBuilding {
       const dir = join(boardsDir, board);
       const kept = agents !== undefined && (await access(join(dir, 'board.json')).then(() => true, () => false));
       if (!kept) await writeBoardDirectory(root, board, dir, tree);
-      if (agents !== undefined) await agents.credentials(board, dir);
+      if (typeof agents?.credentials === 'function') await agents.credentials(board, dir);
       simulated.push({ board, dir });
     }
+    if (agents !== undefined && typeof agents.credentials !== 'function') await agents.credentials.many(simulated);
     const building = new SimBuilding(tree.commit, boards.filter((id) => types.get(id) !== 'sim'));
     try {
       for (const [index, { board, dir }] of simulated.entries()) {
