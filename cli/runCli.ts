@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBuilderCommands } from '../builder/commands/registerBuilderCommands.js';
 import { registerImageCommands } from '../image/commands/registerImageCommands.js';
 import { registerKernelCommands } from '../kernel-js/commands/registerKernelCommands.js';
+import { registerOtaCommands } from '../ota/commands/registerOtaCommands.js';
 import type { CliContext, RegisterCommands } from '../lib/cli/CliContext.js';
 import { InputError, isOsmoseError } from '../lib/OsmoseError.js';
 import { osmoseVersion as version } from '../lib/osmoseVersion.js';
@@ -23,7 +24,7 @@ export interface CliIo {
 }
 
 /** The layers that own commands, top to bottom. */
-export const commandLayers: readonly RegisterCommands[] = [registerBuilderCommands, registerKernelCommands, registerImageCommands];
+export const commandLayers: readonly RegisterCommands[] = [registerBuilderCommands, registerKernelCommands, registerImageCommands, registerOtaCommands];
 
 /**
  * Runs one osmose command line and returns its exit status. Refused input prints its reasons

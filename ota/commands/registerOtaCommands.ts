@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../../lib/cli/CliContext.js';
+import { registerGatewayCommand } from './gatewayCommand.js';
+import { registerLedgerRolloutsCommand } from './ledgerRolloutsCommand.js';
+import { registerRolloutCommand } from './rolloutCommand.js';
+import { addSimGatewayOptions } from './simGatewayOptions.js';
+import { registerStatusCommand } from './statusCommand.js';
+
+/** The commands ota/ owns, in the order `osmose --help` lists them; and --listen/--gateway for `osmose sim`. */
+export function registerOtaCommands(program: Command, cli: CliContext): void {
+  registerGatewayCommand(program, cli);
+  registerRolloutCommand(program, cli);
+  registerStatusCommand(program, cli);
+  registerLedgerRolloutsCommand(program, cli);
+  addSimGatewayOptions(program, cli);
+}
