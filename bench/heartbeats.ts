@@ -20,6 +20,11 @@ export interface HeartbeatRates {
   readonly capnp: number;
   /** The same heartbeat as a line of JSON each way over the same kind of TLS socket. */
   readonly json: number;
+  /**
+   * The process's CPU time (user and system, both ends together) a heartbeat costs, in
+   * microseconds: steadier than the rates on a machine busy with other work.
+   */
+  readonly cpuMicros: { readonly capnp: number; readonly json: number };
 }
 
 export interface HeartbeatBench {
@@ -63,8 +68,8 @@ export async function heartbeatBench(): Promise<HeartbeatBench> {
   const capnp = await capnpTransport(identity);
   const json = await jsonTransport(identity);
   try {
-    const one = { capnp: 0, json: 0 };
-    const many = { capnp: 0, json: 0, connections };
+    const one = { capnp: 0, json: 0, cpuMicros: { capnp: 0, json: 0 } };
+    const many = { capnp: 0, json: 0, cpuMicros: { capnp: 0, json: 0 }, connections };
     for (const [count, into] of [
       [1, one],
       [connections, many],
@@ -77,16 +82,21 @@ export async function heartbeatBench(): Promise<HeartbeatBench> {
         // fall on both alike.
         const acks = { capnp: 0, json: 0 };
         const elapsed = { capnp: 0, json: 0 };
+        const cpu = { capnp: 0, json: 0 };
         for (let round = 0; round < rounds; round++) {
           const order = round % 2 === 0 ? (['json', 'capnp'] as const) : (['capnp', 'json'] as const);
           for (const name of order) {
             const start = performance.now();
+            const cpuStart = process.cpuUsage();
             acks[name] += await acked(opened[name].beats, seconds / rounds);
+            const used = process.cpuUsage(cpuStart);
+            cpu[name] += used.user + used.system;
             elapsed[name] += (performance.now() - start) / 1000;
           }
         }
         into.json = acks.json / elapsed.json;
         into.capnp = acks.capnp / elapsed.capnp;
+        into.cpuMicros = { capnp: cpu.capnp / acks.capnp, json: cpu.json / acks.json };
       } finally {
         opened.capnp.close();
         opened.json.close();
@@ -94,14 +104,15 @@ export async function heartbeatBench(): Promise<HeartbeatBench> {
     }
     const perSecond = (n: number): string => `${Math.round(n).toLocaleString('en')}/s`;
     console.log(`heartbeats: the control plane over TLS 1.3 on 127.0.0.1, gateway and boards in one process, ${seconds} s each in ${rounds} alternating rounds, each connection awaiting its ack`);
+    const cpu = (micros: number): string => `${micros.toFixed(0)} µs CPU a heartbeat`;
     console.log(`  one connection`);
-    console.log(`    baseline  newline-delimited JSON over TLS    ${perSecond(one.json)}`);
-    console.log(`    osmose    Cap'n Proto RPC (capnp-es)         ${perSecond(one.capnp)}  (${(1000 / one.capnp).toFixed(3)} ms a round trip)`);
-    console.log(`    ratio     ${(one.capnp / one.json).toFixed(2)}× the baseline`);
+    console.log(`    baseline  newline-delimited JSON over TLS    ${perSecond(one.json)}  ${cpu(one.cpuMicros.json)}`);
+    console.log(`    osmose    Cap'n Proto RPC (capnp-es)         ${perSecond(one.capnp)}  ${cpu(one.cpuMicros.capnp)}  (${(1000 / one.capnp).toFixed(3)} ms a round trip)`);
+    console.log(`    ratio     ${(one.capnp / one.json).toFixed(2)}× the baseline's rate, ${(one.cpuMicros.capnp / one.cpuMicros.json).toFixed(1)}× its CPU a heartbeat`);
     console.log(`  ${connections} connections at once`);
-    console.log(`    baseline  newline-delimited JSON over TLS    ${perSecond(many.json)}`);
-    console.log(`    osmose    Cap'n Proto RPC (capnp-es)         ${perSecond(many.capnp)}  (${perSecond(many.capnp / connections)} a connection)`);
-    console.log(`    ratio     ${(many.capnp / many.json).toFixed(2)}× the baseline`);
+    console.log(`    baseline  newline-delimited JSON over TLS    ${perSecond(many.json)}  ${cpu(many.cpuMicros.json)}`);
+    console.log(`    osmose    Cap'n Proto RPC (capnp-es)         ${perSecond(many.capnp)}  ${cpu(many.cpuMicros.capnp)}  (${perSecond(many.capnp / connections)} a connection)`);
+    console.log(`    ratio     ${(many.capnp / many.json).toFixed(2)}× the baseline's rate, ${(many.cpuMicros.capnp / many.cpuMicros.json).toFixed(1)}× its CPU a heartbeat`);
     return { seconds, one, many };
   } finally {
     capnp.server.close();
