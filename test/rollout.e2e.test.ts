@@ -97,6 +97,32 @@ describe('a rolling upgrade of the simulated building', () => {
     expect(JSON.stringify(history)).toContain(changed[0]);
   }, 120_000);
 
+  it('sends a board whose configuration changed but whose wasm did not only what changed', async () => {
+    const yaml = join(root, 'building.yaml');
+    const text = await readFile(yaml, 'utf8');
+    const door = text.indexOf('- id: meeting-1-door');
+    const debounce = text.indexOf('debounce: 10ms', door);
+    expect(door).toBeGreaterThan(0);
+    expect(debounce).toBeGreaterThan(door);
+    await writeFile(yaml, `${text.slice(0, debounce)}debounce: 20ms${text.slice(debounce + 'debounce: 10ms'.length)}`);
+    await buildBuilding({ root, timestamp: Math.floor(Date.now() / 1000) });
+    const served = gateway.counters.bytesServed;
+    const downloadsBefore = events.filter(({ event }) => event.kind === 'downloaded').length;
+    await gateway.fleet.startRollout({ waves: [{ percent: 100 }], maxFailures: { count: 0 }, windows: [], healthTimeoutMs: 20_000 });
+    const end = await rolloutEnded();
+    expect(end.status).toBe('completed');
+    expect(end.boards.filter((board) => board.state === 'committed').map((board) => board.board)).toEqual(['meeting-1-door']);
+    const slot = await gateway.fleet.build.slot('meeting-1-door');
+    const wasm = slot.files.filter((file) => file.name.endsWith('.wasm'));
+    expect(wasm.length).toBeGreaterThan(0);
+    const rest = slot.files.filter((file) => !file.name.endsWith('.wasm')).reduce((sum, file) => sum + file.length, 0);
+    // Its configuration, manifest and the signed metadata travelled; its module did not.
+    const sent = gateway.counters.bytesServed - served;
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThanOrEqual(rest);
+    expect(events.filter(({ event }) => event.kind === 'downloaded').length).toBe(downloadsBefore + 1);
+  }, 120_000);
+
   it('halts a rollout whose image fails its self-test on the canary, which goes back to the image it ran', async () => {
     const running = new Map(gateway.fleet.boards().map((board) => [board.board, board.image]));
     await writeFile(lightsApp(), `${await readFile(lightsApp(), 'utf8')}\nexport function selftest(): Status {\n  return Status.Unavailable;\n}\n`);

@@ -1,4 +1,7 @@
 import type { BoardRemote, Deployment, GatewayEvent, Health, Hello } from '../../kernel-js/net/gatewayTypes.js';
+import { snapshotSources } from '../../builder/build/snapshotSources.js';
+import { ledgerHead } from '../../builder/ledger/ledgerHead.js';
+import { refreshRepository } from '../../builder/trust/refreshRepository.js';
 import { InputError } from '../../lib/OsmoseError.js';
 import { RolloutJournal } from '../rollout/RolloutJournal.js';
 import { resumeRollout } from '../rollout/resumeRollout.js';
@@ -201,6 +204,10 @@ export class GatewayFleet {
     if (this.#rollout !== undefined && !isFinal(this.#rollout)) {
       throw new InputError('rollout.in-progress', `rollout ${this.#rollout.spec.id} is ${this.#rollout.status}`, { hint: 'wait for it, or osmose rollout abort', data: { rollout: this.#rollout.spec.id } });
     }
+    // A build older than half its timestamp's life is signed again first (what osmose build
+    // does when nothing changed), so no board refuses it as expired halfway through.
+    const head = await ledgerHead(this.#root);
+    if (head !== undefined) await refreshRepository({ root: this.#root, commit: head, sources: (await snapshotSources(this.#root)).files, now: new Date(), timestamp: Math.floor(Date.now() / 1000) });
     this.#build = await BuildFiles.open(this.#root);
     const timezone = this.#build.plan.building.timezone ?? 'UTC';
     const id = `r-${this.#build.commit.slice(0, 8)}-${Date.now().toString(36)}`;
