@@ -109,8 +109,9 @@ describe('osmose init', () => {
     expect((await osmose(['init', dir], { cwd: tmpdir() })).code).toBe(0);
 
     expect((await stat(join(dir, '.osmose/keys'))).mode & 0o777).toBe(0o700);
-    expect((await readdir(join(dir, '.osmose/keys'))).sort()).toEqual(tufRoles.map((role) => `${role}.pem`).sort());
-    for (const role of tufRoles) expect((await stat(join(dir, '.osmose/keys', `${role}.pem`))).mode & 0o777).toBe(0o600);
+    // The four role keys and the building CA's key (builder/trust/buildingCa.ts).
+    expect((await readdir(join(dir, '.osmose/keys'))).sort()).toEqual([...tufRoles, 'ca'].map((name) => `${name}.pem`).sort());
+    for (const name of [...tufRoles, 'ca']) expect((await stat(join(dir, '.osmose/keys', `${name}.pem`))).mode & 0o777).toBe(0o600);
 
     const rootPem = await readFile(join(dir, '.osmose/keys/root.pem'), 'utf8');
     expect(rootPem).toContain('BEGIN ENCRYPTED PRIVATE KEY');

@@ -5,10 +5,12 @@ import { rootPassphrase, rootPassphraseVariable } from '../init/rootPassphrase.j
 import { findBuildingRoot } from '../model/findBuildingRoot.js';
 import { askCurrentPassphrase } from '../trust/askCurrentPassphrase.js';
 import { listRoleKeys } from '../trust/listRoleKeys.js';
+import { identitiesRef } from '../trust/identitiesRef.js';
+import { revokeBoard } from '../trust/revokeBoard.js';
 import { retiredKeysDir, rotateRoleKeys } from '../trust/rotateRoleKeys.js';
 
 export function keysCommand(program: Command, cli: CliContext): void {
-  const keys = program.command('keys').description("the building's signing keys: TUF roles, thresholds, expiry, rotation (docs/security.md)");
+  const keys = program.command('keys').description("the building's signing keys: TUF roles, thresholds, expiry, rotation; boards' identities (docs/security.md)");
 
   keys
     .command('list')
@@ -62,6 +64,32 @@ signs with the new keys, and a board takes them when it installs that build.`,
           `next: commit keys/ (${result.written.join(', ')}) and run osmose build; private keys stay in ${privateKeysDir}/`,
           '',
         ].join('\n'),
+      );
+    });
+
+  keys
+    .command('revoke-board')
+    .argument('<board>', 'a board whose identity key is recorded (it has been imaged)')
+    .description("refuse a board at the gateway from now on: records revoked in its boards/BOARD.json on refs/osmose/identities")
+    .option('--reason <text>', 'why, kept in the record and shown when the gateway refuses the board')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+The gateway refuses a revoked board, whatever certificate it shows, from its next reading of
+${identitiesRef}; osmose image refuses to image it with the same key. To give the board a new identity,
+move ${privateKeysDir}/boards/BOARD.pem away and image it again (docs/security.md).`,
+    )
+    .action(async (board: string, options: { reason?: string; json?: boolean }) => {
+      const result = await revokeBoard(findBuildingRoot(cli.cwd()), board, { reason: options.reason });
+      if (options.json === true) {
+        printJson(cli, { ok: true, ...result });
+        return;
+      }
+      cli.stdout(
+        result.already
+          ? `${board}: already revoked at ${result.revoked.at} (${result.revoked.reason}); nothing changed\n`
+          : `${board}: revoked (identity key ${result.keyid.slice(0, 12)}, reason: ${result.revoked.reason}) in commit ${result.commit?.slice(0, 12) ?? ''} on ${identitiesRef}\n`,
       );
     });
 }

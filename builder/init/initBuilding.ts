@@ -8,6 +8,7 @@ import { commitFiles, type Author } from './commitFiles.js';
 import { defaultGridSize, type GridSize } from './gridBuilding.js';
 import { makeRoleKeys, publicKeysDir, type RoleKey } from './makeRoleKeys.js';
 import { buildingRootChain } from '../trust/buildingRootChain.js';
+import { caCertFile, ensureBuildingCa } from '../trust/buildingCa.js';
 import { signFirstRoot } from '../trust/signFirstRoot.js';
 import { rootMetadataFile } from '../trust/trustLayout.js';
 import { templateFiles } from './templateFiles.js';
@@ -34,6 +35,8 @@ export interface InitResult {
   readonly building: { readonly id: string; readonly name: string };
   readonly counts: { readonly spaces: number; readonly boards: number; readonly devices: number; readonly apps: number; readonly rules: number };
   readonly keys: readonly RoleKey[];
+  /** The building CA: its certificate's SHA-256 fingerprint, and whether it was there already. */
+  readonly ca: { readonly fingerprint: string; readonly reused: boolean };
   /** Every file committed, relative to the root. */
   readonly files: readonly string[];
   readonly branch: string;
@@ -44,7 +47,8 @@ export interface InitResult {
  * Creates a building repository in `options.dir` from a template: building.yaml, policies,
  * app sources, README, JSON Schemas, the four TUF role keys (private halves in .osmose/,
  * never committed; public halves in keys/), the first TUF root metadata that names them
- * (keys/1.root.json, signed by the root key), and one first commit. Everything that can be
+ * (keys/1.root.json, signed by the root key), the building CA (its key in .osmose/, its
+ * certificate keys/ca.crt), and one first commit. Everything that can be
  * refused (the folder, the passphrase, existing keys) is refused before anything is written.
  */
 export async function initBuilding(options: InitOptions): Promise<InitResult> {
@@ -72,6 +76,11 @@ export async function initBuilding(options: InitOptions): Promise<InitResult> {
     await writeFile(join(dir, ...path.split('/')), files.get(path) ?? '');
   }
 
+  // The building CA, whose certificates the gateway and the boards show each other; kept,
+  // like the keys, when the building has one already.
+  const ca = await ensureBuildingCa(dir, { buildingId: id, commit: false });
+  files.set(caCertFile, ca.certPem);
+
   // The templates are tested to validate; checking again here means a broken installation
   // never commits a building that osmose itself would refuse.
   const validation = await validateBuilding(dir);
@@ -98,6 +107,7 @@ export async function initBuilding(options: InitOptions): Promise<InitResult> {
       rules: policies.rules.length,
     },
     keys,
+    ca: { fingerprint: ca.fingerprint, reused: !ca.made },
     files: paths,
     branch,
     commit,

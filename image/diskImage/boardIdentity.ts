@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import git from 'isomorphic-git';
 import { privateKeysDir } from '../../builder/init/makeRoleKeys.js';
 import { tufPublicKey, type TufKey } from '../../builder/init/tufPublicKey.js';
+import { identitiesRef } from '../../builder/trust/identitiesRef.js';
 
-/** The ref that records each board's identity key: `boards/<board>.json`, one commit per new key. */
-export const identitiesRef = 'refs/osmose/identities';
+// The ref that records each board's identity key: `boards/<board>.json`, one commit per new key.
+export { identitiesRef };
 
 export interface BoardIdentity {
   readonly board: string;

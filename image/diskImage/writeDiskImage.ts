@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { diskPartitions, partitionTypes, sectorBytes, type DiskPartition } from '../../kernel-js/image/diskLayout.js';
 import { InputError } from '../../lib/OsmoseError.js';
 import { runTool } from '../../lib/runTool.js';
+import type { GatewayAddress } from './parseGatewayAddress.js';
 
 const MiB = 1024 * 1024;
 
@@ -18,6 +19,12 @@ export interface DiskImageInput {
   readonly shim: string;
   /** The board's identity key, PKCS#8 PEM. */
   readonly identityPem: string;
+  /** The board's TLS certificate for that key, from the building CA (boardCredentials). */
+  readonly identityCertPem: string;
+  /** The building CA's certificate: the one certificate the board trusts for its gateway. */
+  readonly caPem: string;
+  /** Where the board dials its gateway; no gateway.json when absent. */
+  readonly gateway?: GatewayAddress | undefined;
   /** Every timestamp in the image, in seconds since the epoch (the build's commit time). */
   readonly epoch: number;
   readonly out: string;
@@ -90,6 +97,14 @@ async function stage(input: DiskImageInput, staging: string): Promise<Record<Dis
   await cp(join(input.boardDir, 'b'), trees.b, { recursive: true });
   // A new file in a fresh folder: the mode is 0600 whatever the umask.
   await writeFile(join(trees.state, 'identity.pem'), input.identityPem, { mode: 0o600 });
+  // Certificates and the gateway's address are public: 0644, set after writing so that the
+  // umask of whoever makes the image cannot change its bytes.
+  const publicFiles: [string, string][] = [['identity.crt', input.identityCertPem], ['building-ca.crt', input.caPem]];
+  if (input.gateway !== undefined) publicFiles.push(['gateway.json', `${JSON.stringify({ host: input.gateway.host, port: input.gateway.port })}\n`]);
+  for (const [name, text] of publicFiles) {
+    await writeFile(join(trees.state, name), text);
+    await chmod(join(trees.state, name), 0o644);
+  }
   for (const tree of Object.values(trees)) await setTimes(tree, input.epoch);
   return trees;
 }
