@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Metadata, MetadataKind, type Root, type Snapshot, type Targets, type Timestamp } from '@tufjs/models';
+import { parseTargetsMetadata } from './parseTargetsMetadata.js';
 
 /** The four top-level TUF roles' metadata, by role name. */
 export interface RoleMetadata {
@@ -48,6 +49,6 @@ function fromJson(role: TopLevelRole, json: FromJsonInput): RoleMetadata[TopLeve
     case 'snapshot':
       return Metadata.fromJSON(MetadataKind.Snapshot, json);
     case 'targets':
-      return Metadata.fromJSON(MetadataKind.Targets, json);
+      return parseTargetsMetadata(json);
   }
 }
