@@ -56,10 +56,11 @@ demo: system-tools $(CLI)
 	$(OSMOSE) -C $(DEMO_DIR) image meeting-1-door --out meeting-1-door.img
 	$(OSMOSE) -C $(DEMO_DIR) flash meeting-1-door.img --to sd-card.img
 	$(OSMOSE) -C $(DEMO_DIR) boot sd-card.img --once
-	@# The simulated building: every sim board booted in one process, driven from this shell.
-	@set -e; $(OSMOSE) -C $(DEMO_DIR) sim > $(DEMO_DIR)/.osmose/demo-sim.log 2>&1 & sim=$$!; \
+	@# The simulated building: every sim board booted in one process under its update agent, with
+	@# the building's gateway (--listen), driven from this shell; then a rolling upgrade of it.
+	@set -e; $(OSMOSE) -C $(DEMO_DIR) sim --listen 127.0.0.1:0 --heartbeat 200 > $(DEMO_DIR)/.osmose/demo-sim.log 2>&1 & sim=$$!; \
 	  trap 'kill -INT $$sim 2>/dev/null || true' EXIT; \
-	  for i in $$(seq 1 300); do $(OSMOSE) -C $(DEMO_DIR) sim boards > /dev/null 2>&1 && break; kill -0 $$sim 2>/dev/null || { cat $(DEMO_DIR)/.osmose/demo-sim.log; exit 1; }; sleep 0.1; done; \
+	  for i in $$(seq 1 600); do $(OSMOSE) -C $(DEMO_DIR) sim boards > /dev/null 2>&1 && break; kill -0 $$sim 2>/dev/null || { cat $(DEMO_DIR)/.osmose/demo-sim.log; exit 1; }; sleep 0.1; done; \
 	  set -x; \
 	  $(OSMOSE) -C $(DEMO_DIR) sim boards; \
 	  $(OSMOSE) -C $(DEMO_DIR) sim get meeting-1-door.lamp; \
@@ -68,8 +69,16 @@ demo: system-tools $(CLI)
 	  $(OSMOSE) -C $(DEMO_DIR) sim press meeting-1-door.button; \
 	  $(OSMOSE) -C $(DEMO_DIR) sim get meeting-1-door.lamp; \
 	  $(OSMOSE) -C $(DEMO_DIR) sim display meeting-1-wall.screen --out sim-meeting-1-wall.png; \
+	  $(OSMOSE) -C $(DEMO_DIR) status; \
+	  sed -i 's/if (status == Status.Ok) lit = !lit;/if (status == Status.Ok) { lit = !lit; log.info(lit ? "lamp on" : "lamp off"); }/; s/import { EventKind, Status, gpio } from "osmose";/import { EventKind, Status, gpio, log } from "osmose";/' $(DEMO_DIR)/apps/lights/assembly/index.ts; \
+	  $(OSMOSE) -C $(DEMO_DIR) build; \
+	  $(OSMOSE) -C $(DEMO_DIR) rollout --waves 1,25%,100% --max-failures 0; \
+	  $(OSMOSE) -C $(DEMO_DIR) status; \
+	  $(OSMOSE) -C $(DEMO_DIR) ledger rollouts; \
+	  $(OSMOSE) -C $(DEMO_DIR) sim press meeting-1-door.button; \
+	  $(OSMOSE) -C $(DEMO_DIR) sim get meeting-1-door.lamp; \
 	  set +x; kill -INT $$sim; wait $$sim; trap - EXIT; \
-	  echo "--- osmose sim printed:"; cat $(DEMO_DIR)/.osmose/demo-sim.log
+	  echo "--- osmose sim --listen printed:"; cat $(DEMO_DIR)/.osmose/demo-sim.log
 
 test: system-tools $(CLI) check
 	npx vitest run
