@@ -4,7 +4,7 @@ import { findBuildingRoot } from '../../builder/model/findBuildingRoot.js';
 import { printJson, type CliContext } from '../../lib/cli/CliContext.js';
 import { InputError } from '../../lib/OsmoseError.js';
 import { makeBoardImage } from '../diskImage/makeBoardImage.js';
-import { parseGatewayAddress, type GatewayAddress } from '../diskImage/parseGatewayAddress.js';
+import { parseGatewayAddress, type GatewayAddress } from '../../kernel-js/agent/parseGatewayAddress.js';
 
 /** `osmose image BOARD [--out FILE] [--gateway HOST:PORT] [--json]`: a board's flashable disk image from the latest build. */
 export function registerImageCommand(program: Command, cli: CliContext): void {

@@ -10,7 +10,7 @@ import { writeBoardDirectory } from '../boardDirectory/writeBoardDirectory.js';
 import { bundleShim } from '../bundleShim.js';
 import { writeBlockMap } from '../flash/writeBlockMap.js';
 import { boardCredentials } from './boardCredentials.js';
-import type { GatewayAddress } from './parseGatewayAddress.js';
+import type { GatewayAddress } from '../../kernel-js/agent/parseGatewayAddress.js';
 import { writeDiskImage, type DiskImage } from './writeDiskImage.js';
 
 export interface BoardImageResult extends DiskImage {

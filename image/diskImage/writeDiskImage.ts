@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { diskPartitions, partitionTypes, sectorBytes, type DiskPartition } from '../../kernel-js/image/diskLayout.js';
 import { InputError } from '../../lib/OsmoseError.js';
 import { runTool } from '../../lib/runTool.js';
-import type { GatewayAddress } from './parseGatewayAddress.js';
+import type { GatewayAddress } from '../../kernel-js/agent/parseGatewayAddress.js';
 
 const MiB = 1024 * 1024;
 

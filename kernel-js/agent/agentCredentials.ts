@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../lib/OsmoseError.js';
 import { boardFiles } from '../boot/boardDirectory.js';
+import { parseGatewayAddress, type GatewayAddress } from './parseGatewayAddress.js';
+
+export type { GatewayAddress } from './parseGatewayAddress.js';
+export { parseGatewayAddress } from './parseGatewayAddress.js';
 
 /** What a board shows the gateway and checks it with: its identity key and certificate, and the building CA. */
 export interface AgentCredentials {
@@ -10,10 +14,6 @@ export interface AgentCredentials {
   readonly ca: string;
 }
 
-export interface GatewayAddress {
-  readonly host: string;
-  readonly port: number;
-}
 
 /** The name every gateway certificate carries, which boards ask for whatever address they dial. */
 export const gatewayServerName = 'osmose-gateway';
@@ -32,17 +32,6 @@ export function readAgentCredentials(dir: string): AgentCredentials {
     }
   };
   return { key: read(boardFiles.identityKey), cert: read(boardFiles.identityCert), ca: read(boardFiles.buildingCa) };
-}
-
-/** Parses `HOST:PORT` (an IPv6 host in brackets), naming `what` in the error. Port 0 (any free port) only where `anyPort` allows it: a listener. */
-export function parseGatewayAddress(text: string, what: string, anyPort = false): GatewayAddress {
-  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text.trim());
-  const port = Number(match?.[3]);
-  const host = match?.[1] ?? match?.[2];
-  if (host === undefined || !Number.isInteger(port) || port < (anyPort ? 0 : 1) || port > 65535) {
-    throw new InputError('agent.bad-gateway-address', `${what}: ${JSON.stringify(text)} is not HOST:PORT`, { hint: 'write it as 192.168.1.10:7443, gateway.local:7443 or [::1]:7443', data: { value: text } });
-  }
-  return { host, port };
 }
 
 /** gateway.json of a board directory, or undefined when the board was made without one. */

@@ -40,7 +40,7 @@ export function registerRolloutCommand(program: Command, cli: CliContext): void 
       const started = await gatewayRequest<RolloutSummary>(root, 'POST', '/rollouts', { waves: options.waves, maxFailures: options.maxFailures, window: options.window, healthTimeout: options.healthTimeout });
       if (!options.wait) {
         if (options.json === true) printJson(cli, started);
-        else cli.stdout(`rollout ${started.rollout} started: ${renderRolloutLine(started)}\n`);
+        else cli.stdout(`rollout started: ${renderRolloutLine(started)}\n`);
         return;
       }
       const end = await follow(cli, root, started, options.json === true);
@@ -83,7 +83,7 @@ export function registerRolloutCommand(program: Command, cli: CliContext): void 
 
 function show(cli: CliContext, summary: RolloutSummary, json: boolean): void {
   if (json) printJson(cli, summary);
-  else cli.stdout(`${summary.rollout}: ${renderRolloutLine(summary)}\n`);
+  else cli.stdout(`${renderRolloutLine(summary)}\n`);
 }
 
 /** Polls the gateway until the rollout ends; a live line on a terminal, a line per change otherwise. */

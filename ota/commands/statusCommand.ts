@@ -23,7 +23,7 @@ export function registerStatusCommand(program: Command, cli: CliContext): void {
       if (options.json === true) return printJson(cli, status);
       const online = status.boards.filter((board) => board.online).length;
       cli.stdout(`gateway ${status.gateway.host}:${status.gateway.port}, latest build ${status.gateway.build.slice(0, 12)}; ${online} of ${status.boards.length} boards online\n`);
-      if (status.rollout !== null) cli.stdout(`rollout ${status.rollout.rollout}: ${renderRolloutLine(status.rollout)}\n`);
+      if (status.rollout !== null) cli.stdout(`rollout ${renderRolloutLine(status.rollout)}\n`);
       const rows = status.boards.map((board) => [
         board.board,
         board.online ? 'online' : 'offline',

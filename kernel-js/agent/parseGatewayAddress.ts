@@ -13,11 +13,12 @@ const hostNamePattern = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.
 /**
  * `HOST:PORT` as an operator writes it (`gateway.local:4443`, `192.168.1.10:4443`,
  * `[fd00::1]:4443`), checked whole: a board flashed with a gateway it cannot dial would only
- * show it by never coming online.
+ * show it by never coming online. `what` names where it came from (`--gateway`, a file) in the
+ * refusal; port 0 (any free port) only where `anyPort` allows it, for a listener.
  */
-export function parseGatewayAddress(text: string): GatewayAddress {
+export function parseGatewayAddress(text: string, what = '--gateway', anyPort = false): GatewayAddress {
   const refuse = (problem: string): InputError =>
-    new InputError('image.bad-gateway', `--gateway ${JSON.stringify(text)}: ${problem}`, {
+    new InputError('gateway.bad-address', `${what} ${JSON.stringify(text)}: ${problem}`, {
       hint: 'give HOST:PORT, such as gateway.local:4443, 192.168.1.10:4443 or [fd00::1]:4443',
       data: { gateway: text },
     });
@@ -30,6 +31,6 @@ export function parseGatewayAddress(text: string): GatewayAddress {
   if (bracketed !== undefined ? isIP(host) !== 6 : isIP(host) === 0 && !hostNamePattern.test(host)) {
     throw refuse(bracketed !== undefined ? `${host} is not an IPv6 address` : `${host} is neither a host name nor an IP address`);
   }
-  if (!/^[0-9]{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) throw refuse(`the port ${JSON.stringify(portText)} is not a number from 1 to 65535`);
+  if (!/^[0-9]{1,5}$/.test(portText) || Number(portText) < (anyPort ? 0 : 1) || Number(portText) > 65535) throw refuse(`the port ${JSON.stringify(portText)} is not a number from ${anyPort ? 0 : 1} to 65535`);
   return { host: isIP(host) === 0 ? host.toLowerCase() : host, port: Number(portText) };
 }
