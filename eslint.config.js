@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'demo-building/**', '**/templates/**', 'userland/apps/**', 'userland/sdk/assembly/**', 'test-output/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'demo-building/**', '**/templates/**', 'userland/apps/**', 'userland/sdk/assembly/**', 'test-output/**', '.dbg/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
