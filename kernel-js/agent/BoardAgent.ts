@@ -63,6 +63,9 @@ export class BoardAgent {
   #closed = false;
   #work: Promise<void> = Promise.resolve();
   #heartbeat: NodeJS.Timeout | undefined;
+  /** The session whose heartbeat is awaiting its ack, and whether a step since asks for another at once. */
+  #beating: SessionHandlers | undefined;
+  #beatAgain = false;
   #heartbeatMs: number;
   #reconnect: NodeJS.Timeout | undefined;
   #failures = 0;
@@ -145,6 +148,7 @@ export class BoardAgent {
     if (next === undefined) throw new Error(`update agent: no row for ${event} in state ${this.#state}`);
     this.#state = next;
     this.#o.onState?.(next, event);
+    this.#beatNow();
   }
 
   /** Picks up after a restart: a slot on trial is judged again, one awaiting its commit is healthy. */
@@ -416,9 +420,27 @@ export class BoardAgent {
     });
   }
 
+  /**
+   * A heartbeat now rather than when due, for a step of the update table: the gateway may ask a
+   * settled board for rare heartbeats, and must not wait for one to learn that the board is on
+   * trial (whose health gate counts heartbeats at the gateway's own pace).
+   */
+  #beatNow(): void {
+    const rpc = this.#rpc;
+    if (rpc === undefined || this.#closed) return;
+    if (this.#beating === rpc.session) {
+      this.#beatAgain = true;
+      return;
+    }
+    if (this.#heartbeat !== undefined) clearTimeout(this.#heartbeat);
+    this.#beat();
+  }
+
   #beat(): void {
     const rpc = this.#rpc;
     if (rpc === undefined || this.#closed) return;
+    this.#beating = rpc.session;
+    this.#beatAgain = false;
     rpc.session
       .heartbeat(this.health())
       .then((ack) => {
@@ -428,7 +450,10 @@ export class BoardAgent {
       })
       .catch(() => undefined)
       .finally(() => {
-        if (this.#rpc === rpc && !this.#closed) this.#heartbeat = setTimeout(() => this.#beat(), this.#heartbeatMs);
+        if (this.#beating === rpc.session) this.#beating = undefined;
+        if (this.#rpc !== rpc || this.#closed) return;
+        if (this.#beatAgain) this.#beat();
+        else this.#heartbeat = setTimeout(() => this.#beat(), this.#heartbeatMs);
       });
   }
 

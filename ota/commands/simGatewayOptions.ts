@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { findBuildingRoot } from '../../builder/model/findBuildingRoot.js';
-import { writeBoardCredentials } from '../../image/diskImage/writeBoardCredentials.js';
+import { writeBoardCredentialsMany } from '../../image/diskImage/writeBoardCredentialsMany.js';
 import { runSimulator } from '../../image/commands/simCommands.js';
 import { parseGatewayAddress, type GatewayAddress } from '../../kernel-js/agent/agentCredentials.js';
 import type { CliContext } from '../../lib/cli/CliContext.js';
@@ -38,7 +38,7 @@ export function addSimGatewayOptions(program: Command, cli: CliContext): void {
       }
       const epoch = Math.floor(Date.now() / 1000);
       await runSimulator(cli, json, {
-        agents: { gateway: connectTo, credentials: (board, dir) => writeBoardCredentials(root, board, dir, epoch) },
+        agents: { gateway: connectTo, credentials: { many: (boards) => writeBoardCredentialsMany(root, boards, epoch) } },
         banner,
         ...(close === undefined ? {} : { close }),
       });
