@@ -14,7 +14,7 @@ export function registerKernelCommands(program: Command, cli: CliContext): void 
     .command('boot')
     .argument('<board-dir|image>', 'a board directory (board.json, trust/, slots a/ and b/, state.json: kernel-js/README.md) or a disk image made by osmose image')
     .description("boot a board's unikernel from its directory or its disk image: pick and verify a slot, run it under the watchdog until interrupted")
-    .option('--json', 'print the health report as JSON')
+    .option('--json', 'print the health report as JSON; under the update agent, also each of its steps as a JSON line ({"agentState":…,"on":…})')
     .option('--once', 'print the health report once the unikernel has started (or been stopped), then exit')
     .option('--work <dir>', 'for an image: the board directory it is unpacked into, which keeps its state (default: IMAGE.board beside it)')
     .option('--gateway <host:port>', "run the update agent, connected to the building's gateway there (default: the board's gateway.json, if it has one; none with --once)")
@@ -30,7 +30,17 @@ export function registerKernelCommands(program: Command, cli: CliContext): void 
       };
       if (isImage) await unpackImageOnce(path, dir);
       const gateway = options.gateway !== undefined ? parseGatewayAddress(options.gateway, '--gateway') : options.once === true ? undefined : readGatewayAddress(dir);
-      const agent = gateway === undefined ? undefined : await BoardAgent.start({ dir, gateway, boot: bootOptions, onEvent: (event) => cli.stderr(`osmose boot: update ${event.kind}${event.detail === '' ? '' : `: ${event.detail}`}\n`) });
+      const agent =
+        gateway === undefined
+          ? undefined
+          : await BoardAgent.start({
+              dir,
+              gateway,
+              boot: bootOptions,
+              onEvent: (event) => cli.stderr(`osmose boot: update ${event.kind}${event.detail === '' ? '' : `: ${event.detail}`}\n`),
+              // Each step as it happens, for a tool that must act on one (the fault tests kill the board in each).
+              ...(options.json === true ? { onState: (state: string, on: string) => cli.stdout(`${JSON.stringify({ agentState: state, on })}\n`) } : {}),
+            });
       const current = agent === undefined ? await bootBoard(dir, bootOptions) : undefined;
       const board = (): BootedBoard => current ?? (agent as BoardAgent).board;
       await board().settled;

@@ -97,8 +97,10 @@ export class Gateway {
       socket.pause();
       gateway.#accept(socket).catch(() => socket.destroy());
     });
-    tls.on('tlsClientError', () => {
+    tls.on('tlsClientError', (error, socket) => {
       gateway.#counters.refused++;
+      // A certificate that is not the building CA's fails here, before it names any board.
+      options.onLog?.(`refused a TLS handshake from ${socket.remoteAddress ?? '?'}: ${error.message}`);
     });
     await new Promise<void>((resolve, reject) => {
       tls.once('error', reject);
@@ -149,8 +151,8 @@ export class Gateway {
 
   async #accept(socket: TLSSocket): Promise<void> {
     let check = checkBoardPeer(this.#identities, socket.getPeerX509Certificate());
-    // A board imaged (or revoked) since the gateway read the identities: read them again.
-    if (!check.ok && (check.code === 'peer.unknown' || check.code === 'peer.key-mismatch')) {
+    // A board imaged (or revoked, or given a new identity) since the gateway read the identities: read them again.
+    if (!check.ok && (check.code === 'peer.unknown' || check.code === 'peer.key-mismatch' || check.code === 'peer.revoked')) {
       await this.#reload();
       check = checkBoardPeer(this.#identities, socket.getPeerX509Certificate());
     }

@@ -71,6 +71,8 @@ export class GatewayFleet {
   #journal: RolloutJournal | undefined;
   #ticker: NodeJS.Timeout | undefined;
   readonly #watchers = new Set<(state: RolloutState) => void>();
+  /** Boards with an offer on its way (waiting for the journal, or for the board's answer): not offered again meanwhile. */
+  readonly #offering = new Set<string>();
   #closed = false;
 
   private constructor(root: string, build: BuildFiles, tickMs: number, onLog: (line: string) => void) {
@@ -148,12 +150,16 @@ export class GatewayFleet {
     const connected: Connected = { remote, record };
     this.#connected.set(hello.board, connected);
     if (previous !== undefined) this.#onLog(`${hello.board} connected again; its previous session is dropped`);
+    // Where the board stood before this enrolment: seeing it online may offer it the update
+    // afresh (a deferred board), and that offer must not be sent twice.
+    const inRollout = this.#rollout?.boards.find((entry) => entry.board === hello.board);
     this.#feed({ kind: 'seen', at: now(), board: hello.board, online: true, image: hello.image });
     // A board that came back healthy on the new image tells the engine so; one that lost its
     // offer (the board or the gateway restarted before it was done) gets it again and resumes.
     if (hello.agentState === 'healthy') this.#progress(hello.board, 'healthy', null);
-    const inRollout = this.#rollout?.boards.find((entry) => entry.board === hello.board);
-    if (inRollout !== undefined && ['offered', 'downloading', 'downloaded'].includes(inRollout.state) && hello.image !== inRollout.target && ['idle', 'refused', 'reverted'].includes(hello.agentState)) {
+    // A commit sent as the board went down was lost with it: the board still awaits it.
+    if (hello.agentState === 'healthy' && inRollout?.state === 'committed' && hello.image === inRollout.target) this.#act(this.#rollout as RolloutState, { kind: 'commit', board: hello.board });
+    if (inRollout !== undefined && ['offered', 'downloading', 'downloaded'].includes(inRollout.state) && hello.image !== inRollout.target && ['idle', 'refused', 'reverted'].includes(hello.agentState) && !this.#offering.has(hello.board)) {
       this.#act(this.#rollout as RolloutState, { kind: 'offer', board: hello.board });
     }
     let lastSequence = -1;
@@ -212,6 +218,9 @@ export class GatewayFleet {
     const timezone = this.#build.plan.building.timezone ?? 'UTC';
     const id = `r-${this.#build.commit.slice(0, 8)}-${Date.now().toString(36)}`;
     const spec = { id, build: this.#build.commit, startedAt: now(), ...request, timezone, targets: this.#build.rolloutTargets() };
+    // The rollout before may have ended in a batch not yet written (an abort just now): the
+    // ledger would still name it current and refuse this one.
+    await this.#journal?.flush();
     const journal = await RolloutJournal.create(this.#root, spec, this.#journalOptions());
     await this.#journal?.close();
     this.#journal = journal;
@@ -254,27 +263,51 @@ export class GatewayFleet {
     this.#rollout = step.state;
     const meaningful = step.events.filter((event) => event.kind !== 'ignored' || input.kind !== 'tick');
     if (meaningful.length > 0) this.#journal?.record(meaningful);
-    for (const action of step.actions) this.#act(step.state, action);
+    if (step.actions.length > 0) this.#actAfterJournal(step.state, step.actions);
     if (step.events.length > 0) for (const watch of this.#watchers) watch(step.state);
+  }
+
+  /**
+   * Carries out the engine's actions once the events that decided them are on the ledger
+   * (write-ahead): a gateway killed right after an offer, a commit or a revert resumes knowing
+   * it made it. Acting first and journalling later could lose, with the last batch, a wave a
+   * board was already offered (its download then refused, its report ignored) or a commit it
+   * had already taken (the board left in flight until it timed out).
+   */
+  #actAfterJournal(state: RolloutState, actions: readonly RolloutAction[]): void {
+    for (const action of actions) if (action.kind === 'offer') this.#offering.add(action.board);
+    const act = (): void => {
+      for (const action of actions) this.#act(state, action);
+    };
+    const journal = this.#journal;
+    if (journal === undefined) return act();
+    journal.flush().then(act, (error: unknown) => {
+      this.#onLog(`the rollout journal could not be written before acting on it: ${error instanceof Error ? error.message : String(error)}`);
+      act();
+    });
   }
 
   #act(state: RolloutState, action: RolloutAction): void {
     const connected = this.#connected.get(action.board);
     const rollout = state.spec.id;
     if (connected === undefined) {
-      // The engine offers only online boards; one that left meanwhile is seen offline.
+      // The engine offers only online boards; one that left meanwhile is seen offline (and
+      // offered again when it enrols).
+      this.#offering.delete(action.board);
       this.#feed({ kind: 'seen', at: now(), board: action.board, online: false, image: null });
       return;
     }
     const failed = (error: unknown): void => this.#onLog(`${action.board}: ${action.kind} failed: ${error instanceof Error ? error.message : String(error)}`);
     switch (action.kind) {
       case 'offer':
+        this.#offering.add(action.board);
         void this.#deployment(rollout, action.board)
           .then((deployment) => connected.remote.offer(deployment))
           .then((answer) => {
             if (!answer.accepted) this.#progress(action.board, 'refused', answer.reason);
           })
-          .catch(failed);
+          .catch(failed)
+          .finally(() => this.#offering.delete(action.board));
         break;
       case 'commit':
         connected.remote.commit(rollout).catch(failed);
