@@ -61,6 +61,11 @@ export class BoardProcess {
     return this.#child.pid ?? -1;
   }
 
+  /** Whether the process is still running (it has not exited, nor been killed). */
+  get running(): boolean {
+    return this.#child.exitCode === null && this.#child.signalCode === null;
+  }
+
   /** What the shim wrote on stderr: its update reports and any error. */
   get stderr(): string {
     return this.#stderr;
@@ -91,7 +96,7 @@ export class BoardProcess {
 
   /** Sends `signal` unless the process has exited. */
   kill(signal: NodeJS.Signals): void {
-    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill(signal);
+    if (this.running) this.#child.kill(signal);
   }
 
   /** Stops the board the way its operator would (SIGTERM), and waits for it. */

@@ -43,7 +43,8 @@ import { cliMain, CliProcess } from './CliProcess.js';
 // which changes every board's configuration (the building's name) and the lights app, so all
 // 17 boards take an update: their configuration, manifest and TUF metadata, and for the six
 // lights boards a new wasm of ~70 KB; the other boards' wasm is unchanged and copied from the
-// running slot, as "only what changed travels" wants.
+// running slot, as "only what changed travels" wants. A third build, whose lights app traps at
+// start, comes in the last test.
 
 const run = promisify(execFile);
 const env = { OSMOSE_ROOT_PASSPHRASE: 'test passphrase' };
@@ -219,6 +220,7 @@ describe('a board without the right key', () => {
     }
     for (const intruder of intruders) {
       // Still running, never offered anything: refused, not crashed.
+      expect(intruder.running).toBe(true);
       expect(intruder.steps.map((step) => step.agentState)).toEqual(['idle']);
       intruder.kill('SIGKILL');
       await intruder.exited;
@@ -305,10 +307,10 @@ async function killTrial(board: string, killAt: KillAt): Promise<Trial> {
 
   const disk = await diskState(dir, board);
   const why = `${board}, killed at ${describeKill(killAt)} after steps [${steps}], left ${disk}`;
-  const choice = await chooseSlot(dir).catch((error: unknown) => ({ error }));
-  if ('error' in choice) return { board, dir, killAt, disk, problems: [...problems, `${why}: its next boot threw ${String(choice.error)}`].map((p) => (p.startsWith(board) ? p : `${why}: ${p}`)) };
-  const image = choice.slot?.manifest.signed.image;
-  if (choice.slot === null) problems.push(`its next boot panicked (row ${choice.row.name}): ${JSON.stringify(choice.state.lastBoot?.refused)}`);
+  const choice = await chooseSlot(dir).catch((error: unknown) => error as Error);
+  const image = choice instanceof Error ? undefined : choice.slot?.manifest.signed.image;
+  if (choice instanceof Error) problems.push(`its next boot threw ${String(choice)}`);
+  else if (choice.slot === null) problems.push(`its next boot panicked (row ${choice.row.name}): ${JSON.stringify(choice.state.lastBoot?.refused)}`);
   else if (image !== oldImage.get(board) && image !== newImage.get(board)) problems.push(`its next boot runs image ${image}, neither the old nor the new one`);
   else {
     const switched = switchedStates.includes(disk);
@@ -363,6 +365,8 @@ describe('a board killed (SIGKILL) during an update', () => {
     const next = random(seed);
     // Steps are killed on sight; "+" ones after up to 30 ms more, to land inside what follows
     // the step (the swap of the staging folder, the restart into the new slot, the heartbeats).
+    // The agent steps `verified` and `switched` together once the swap is done, so a kill on
+    // `verified` would be one on `switched`; the swap itself is reached from `staged`.
     const stepKills = ['idle', 'downloading', 'staged', 'staged+', 'switched', 'trial', 'trial+', 'healthy', 'healthy+'];
     const rounds = 12;
     const trials: Trial[] = [];
