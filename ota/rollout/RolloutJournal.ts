@@ -54,6 +54,7 @@ export class RolloutJournal {
   #cancel: (() => void) | undefined;
   #tail: Promise<void> = Promise.resolve();
   #closed = false;
+  #batchFlushPending = false;
 
   private constructor(root: string, spec: RolloutSpec, written: number, options: RolloutJournalOptions) {
     this.root = root;
@@ -97,7 +98,11 @@ export class RolloutJournal {
     if (this.#closed) throw new Error(`the journal of rollout ${this.spec.id} is closed`);
     if (events.length === 0) return;
     this.#queue.push(...events);
-    if (this.#queue.length >= this.#batchSize) {
+    // One flush for a full batch at a time: records that arrive while it waits for the write
+    // before it join it, rather than each queueing a write of its own (which would leave the
+    // next write a batch smaller than batchSize).
+    if (this.#queue.length >= this.#batchSize && !this.#batchFlushPending) {
+      this.#batchFlushPending = true;
       this.flush().catch(this.#onError);
     } else if (this.#cancel === undefined) {
       this.#cancel = this.#schedule(() => {
@@ -128,6 +133,7 @@ export class RolloutJournal {
   }
 
   async #write(): Promise<void> {
+    this.#batchFlushPending = false;
     if (this.#queue.length === 0) return;
     const events = this.#queue;
     this.#queue = [];
