@@ -14,15 +14,20 @@ export interface RunningGateway {
  * Starts the building's gateway with its control socket, logging what happens to the CLI's
  * streams (JSON lines with `json`): what `osmose gateway` and `osmose sim --listen` run.
  */
-export async function startGateway(cli: CliContext, root: string, options: { readonly listen: GatewayAddress; readonly heartbeatMs: number; readonly json: boolean; readonly heartbeatOption?: string }): Promise<RunningGateway> {
+export async function startGateway(cli: CliContext, root: string, options: { readonly listen: GatewayAddress; readonly heartbeatMs: number; readonly idleHeartbeatMs?: number; readonly json: boolean; readonly heartbeatOption?: string }): Promise<RunningGateway> {
   if (!Number.isInteger(options.heartbeatMs) || options.heartbeatMs < 10 || options.heartbeatMs > 600_000) {
     throw new InputError('gateway.bad-heartbeat', `--heartbeat ${options.heartbeatOption ?? options.heartbeatMs}: heartbeats come every 10 to 600000 milliseconds`, { hint: '--heartbeat 1000', data: { value: options.heartbeatOption } });
+  }
+  const idle = options.idleHeartbeatMs;
+  if (idle !== undefined && (!Number.isInteger(idle) || idle < options.heartbeatMs || idle > 600_000)) {
+    throw new InputError('gateway.bad-heartbeat', `--idle-heartbeat ${idle}: settled boards beat every --heartbeat (${options.heartbeatMs}) to 600000 milliseconds`, { hint: '--idle-heartbeat 5000', data: { value: idle } });
   }
   const say = (value: Record<string, unknown>, text: string): void => (options.json ? cli.stdout(`${JSON.stringify(value)}\n`) : cli.stderr(text));
   const gateway = await Gateway.start({
     root,
     listen: options.listen,
     heartbeatMs: options.heartbeatMs,
+    ...(idle === undefined ? {} : { idleHeartbeatMs: idle }),
     onLog: (line) => say({ event: 'log', message: line }, `gateway: ${line}\n`),
     onEvent: (board, event) => {
       if (event.kind === 'downloading' || event.kind === 'accepted') return;
