@@ -1,3 +1,4 @@
+import { onLines } from './onLines.js';
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 
@@ -30,7 +31,6 @@ export interface BoardProcessOptions {
 export class BoardProcess {
   readonly steps: AgentStep[] = [];
   readonly exited: Promise<BoardExit>;
-  #stdout = '';
   #stderr = '';
   readonly #child: ChildProcessByStdio<null, Readable, Readable>;
   readonly #watchers = new Set<(step: AgentStep) => void>();
@@ -39,17 +39,11 @@ export class BoardProcess {
     this.#child = spawn(process.execPath, [shim, dir, '--gateway', `${gateway.host}:${gateway.port}`, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.exited = new Promise((resolve) => this.#child.once('exit', (code, signal) => resolve({ code, signal })));
     this.#child.stderr.on('data', (chunk: Buffer) => (this.#stderr += chunk.toString()));
-    this.#child.stdout.on('data', (chunk: Buffer) => {
-      this.#stdout += chunk.toString();
-      let newline: number;
-      while ((newline = this.#stdout.indexOf('\n')) >= 0) {
-        const line = this.#stdout.slice(0, newline);
-        this.#stdout = this.#stdout.slice(newline + 1);
-        if (!line.startsWith('{"agentState"')) continue;
-        const step = JSON.parse(line) as AgentStep;
-        this.steps.push(step);
-        for (const watch of this.#watchers) watch(step);
-      }
+    onLines(this.#child.stdout, (line) => {
+      if (!line.startsWith('{"agentState"')) return;
+      const step = JSON.parse(line) as AgentStep;
+      this.steps.push(step);
+      for (const watch of this.#watchers) watch(step);
     });
   }
 

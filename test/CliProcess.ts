@@ -1,3 +1,4 @@
+import { onLines } from './onLines.js';
 import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,6 @@ export function cliMain(): string {
 export class CliProcess {
   readonly lines: Record<string, unknown>[] = [];
   readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
-  #stdout = '';
   #stderr = '';
   readonly #child: ChildProcessByStdio<null, Readable, Readable>;
   readonly #watchers = new Set<() => void>();
@@ -29,20 +29,14 @@ export class CliProcess {
     this.#child = spawn(process.execPath, [cliMain(), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     this.exited = new Promise((resolve) => this.#child.once('exit', (code, signal) => resolve({ code, signal })));
     this.#child.stderr.on('data', (chunk: Buffer) => (this.#stderr += chunk.toString()));
-    this.#child.stdout.on('data', (chunk: Buffer) => {
-      this.#stdout += chunk.toString();
-      let newline: number;
-      while ((newline = this.#stdout.indexOf('\n')) >= 0) {
-        const line = this.#stdout.slice(0, newline);
-        this.#stdout = this.#stdout.slice(newline + 1);
-        if (!line.startsWith('{')) continue;
-        try {
-          this.lines.push(JSON.parse(line) as Record<string, unknown>);
-        } catch {
-          continue;
-        }
-        for (const watch of this.#watchers) watch();
+    onLines(this.#child.stdout, (line) => {
+      if (!line.startsWith('{')) return;
+      try {
+        this.lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        return;
       }
+      for (const watch of this.#watchers) watch();
     });
   }
 

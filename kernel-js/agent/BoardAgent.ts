@@ -75,6 +75,12 @@ export class BoardAgent {
   readonly #pending: GatewayEvent[] = [];
   #rollout = '';
   readonly #startedAt = Date.now();
+  /**
+   * Whether the running slot is confirmed and committed, as state.json says: read at each boot
+   * and kept up to date by the agent's own writes (the only ones that change it between boots),
+   * so a heartbeat does not read the disk.
+   */
+  #committed = false;
 
   private constructor(options: AgentOptions) {
     this.#o = options;
@@ -112,14 +118,13 @@ export class BoardAgent {
 
   health(): Health {
     const board = this.#board;
-    const state = readBoardState(this.#o.dir);
     const slot = board?.choice.slot ?? null;
     const unikernel = board?.watchdog.health();
     return {
       image: slot?.manifest.signed.image ?? '',
       version: slot?.version ?? 0,
       slot: slot?.slot ?? '',
-      confirmed: state.confirmed && state.awaitingCommit !== true,
+      confirmed: this.#committed,
       agentState: this.#state,
       running: unikernel?.running ?? false,
       stops: unikernel?.stops.length ?? 0,
@@ -289,6 +294,7 @@ export class BoardAgent {
     }
     if (this.#closed) return;
     await writeBoardState(this.#o.dir, healthyState(readBoardState(this.#o.dir)));
+    this.#committed = false;
     this.#step('healthy');
     const slot = board.choice.slot;
     this.#report({ kind: 'healthy', image: slot?.manifest.signed.image ?? '', version: slot?.version ?? 0 });
@@ -301,6 +307,7 @@ export class BoardAgent {
     const reading = readSlot(dir, state.active, slotContext(dir, this.#boardId(), state, new Date()));
     if (!reading.ok) throw new Error(`cannot commit: ${reading.reason}`);
     await writeBoardState(dir, confirmedState(state, reading.slot));
+    this.#committed = true;
     this.#rollout = rollout;
     this.#step('committed');
     this.#report({ kind: 'committed', image: reading.slot.manifest.signed.image, version: reading.slot.version });
@@ -331,6 +338,8 @@ export class BoardAgent {
 
   async #boot(): Promise<void> {
     this.#board = await bootBoard(this.#o.dir, { ...this.#o.boot, confirm: 'by-agent' });
+    const state = readBoardState(this.#o.dir);
+    this.#committed = state.confirmed && state.awaitingCommit !== true;
     this.#o.onBoot?.(this.#board);
   }
 

@@ -119,7 +119,7 @@ export class Gateway {
   }
 
   get counters(): GatewayCounters {
-    return { ...this.#counters, bytesServed: this.#counters.bytesServed };
+    return { ...this.#counters };
   }
 
   /** Reads the identities again (a board revoked or given a new key since the gateway started). */
