@@ -24,7 +24,19 @@ export interface BoardConfig {
     readonly disclose: DisclosePolicy | null;
   }[];
   /** The circuits this board is an endpoint of. */
-  readonly circuits: readonly PlannedCircuit[];
+  readonly circuits: readonly BoardCircuit[];
+}
+
+/**
+ * A circuit as both of its boards' configurations carry it: the plan's circuit, where each end
+ * is reached (HOST:PORT) and the pairwise key (64 hex digits) its datagrams and frames are
+ * sealed with. The configuration is signed, so neither end can be changed on the way; it is
+ * also confidential, since it holds the key (docs/security.md).
+ */
+export interface BoardCircuit extends Omit<PlannedCircuit, 'app' | 'device'> {
+  readonly app: PlannedCircuit['app'] & { readonly address: string };
+  readonly device: PlannedCircuit['device'] & { readonly address: string };
+  readonly key: string;
 }
 
 /** What a board runs and where it came from: the answer `osmose ledger show BOARD` gives. */

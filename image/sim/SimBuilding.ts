@@ -10,6 +10,7 @@ import type { GatewayAddress } from '../../kernel-js/agent/agentCredentials.js';
 import type { GatewayEvent } from '../../kernel-js/net/gatewayTypes.js';
 import type { UpdateState } from '../../kernel-js/update/updateTable.js';
 import { bootBoard, type BootedBoard, type BootOptions } from '../../kernel-js/boot/bootBoard.js';
+import { memoryDatagramNetwork } from '../../kernel-js/circuit/memoryDatagramNetwork.js';
 import type { KernelDevice } from '../../kernel-js/boot/KernelImage.js';
 import type { WatchdogStop } from '../../kernel-js/run/Watchdog.js';
 import { InputError } from '../../lib/OsmoseError.js';
@@ -109,6 +110,9 @@ export class SimBuilding {
     }
     if (agents !== undefined && typeof agents.credentials !== 'function') await agents.credentials.many(simulated);
     const building = new SimBuilding(tree.commit, boards.filter((id) => types.get(id) !== 'sim'));
+    // The boards' control circuits run over one in-process network: the same sealed datagrams,
+    // with no socket per board, and no port of the machine taken.
+    const network = memoryDatagramNetwork();
     try {
       for (const [index, { board, dir }] of simulated.entries()) {
         const boot: BootOptions = {
@@ -117,6 +121,7 @@ export class SimBuilding {
           onOutput: (device, level) => options.onOutput?.(board, device, level),
           onLog: (instance, level, message) => options.onLog?.(board, instance, level, message),
           onStop: (stop) => options.onStop?.(board, stop),
+          datagrams: (address) => network.port(address),
         };
         if (agents === undefined) {
           const booted = await bootBoard(dir, boot);

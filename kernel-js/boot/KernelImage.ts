@@ -1,3 +1,5 @@
+import type { CircuitConfig } from '../circuit/CircuitConfig.js';
+
 /**
  * The shapes kernel-js reads from a slot, as docs/build-and-ledger.md documents them. The
  * builder's own types (builder/build/BoardImage.ts) are out of this layer's reach, so these
@@ -32,7 +34,8 @@ export interface KernelBoardConfig {
   readonly board: { readonly id: string; readonly type: string; readonly space: readonly string[]; readonly place?: { readonly kind: string; readonly name: string } };
   readonly devices: Readonly<Record<string, KernelDevice>>;
   readonly fragments: readonly KernelFragment[];
-  readonly circuits: readonly unknown[];
+  /** The circuits this board is an endpoint of, at either end. */
+  readonly circuits: readonly CircuitConfig[];
 }
 
 /** The `signed` part of manifests/<board>.json. */

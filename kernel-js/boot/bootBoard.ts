@@ -2,6 +2,12 @@ import { statSync, type Stats } from 'node:fs';
 import { boardsById, gpioLineNames } from '../../boards/index.js';
 import { simBoardBuses, type Display, type SimBoard } from '../../drivers/index.js';
 import { InputError } from '../../lib/OsmoseError.js';
+import { boardCircuitAddress, circuitBindAddress } from '../circuit/boardCircuitAddress.js';
+import type { CircuitConfig } from '../circuit/CircuitConfig.js';
+import { circuitEndOf } from '../circuit/circuitEndOf.js';
+import { CircuitMux, type CircuitMuxCounters } from '../circuit/CircuitMux.js';
+import type { DatagramPort } from '../circuit/DatagramPort.js';
+import { udpDatagramPort } from '../circuit/udpDatagramPort.js';
 import { KernelError } from '../KernelError.js';
 import { openBoardDevices, type BoardDevices } from '../host/openBoardDevices.js';
 import { Watchdog, type WatchdogHealth, type WatchdogOptions, type WatchdogStop } from '../run/Watchdog.js';
@@ -21,6 +27,8 @@ export interface BootHealth {
   readonly image: string | null;
   readonly state: BoardState;
   readonly unikernel: WatchdogHealth;
+  /** Its circuits' counters (sent, accepted, and what was refused and why); null when it ends none. */
+  readonly circuits: CircuitMuxCounters | null;
 }
 
 export interface BootedBoard {
@@ -45,6 +53,12 @@ export interface BootOptions extends Pick<WatchdogOptions, 'onOutput' | 'onLog' 
    * gateway, the app's self-test), which also leaves a slot awaiting its rollout's commit alone.
    */
   readonly confirm?: 'on-start' | 'by-agent';
+  /**
+   * The board's datagram port for its control circuits, bound at the address its configuration
+   * gives it: the simulator hands every board a port of one in-process network. Without it, a
+   * board that ends any circuit binds a UDP socket there (circuitBindAddress).
+   */
+  readonly datagrams?: (address: string) => DatagramPort | Promise<DatagramPort>;
 }
 
 /**
@@ -90,6 +104,10 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
   const sim = spec.simulated ? simBoardBuses({ lines: gpioLineNames(spec), ...(usesEnclave ? { deviceSecret: await enclaveSecret(dir) } : {}) }) : undefined;
   const buses = sim?.buses ?? (await realBoardBuses(spec, { dir, devices: slot.config.devices, ...(options.sysfs === undefined ? {} : { sysfs: options.sysfs }) }));
   const devices = await openBoardDevices(slot.config.devices, buses);
+  const mux = await openCircuits(choice.identity.board, slot.config.circuits, options.datagrams).catch(async (error: unknown) => {
+    await devices.close();
+    throw error;
+  });
   const watchdog = new Watchdog({
     ...options,
     digital: devices.digital,
@@ -99,6 +117,7 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
     config: slot.config,
     modules: slot.modules,
     limits: spec.limits,
+    ...(mux === undefined ? {} : { circuits: (circuit: CircuitConfig) => (circuit.kind === 'control' ? mux.open(circuit, circuitEndOf(circuit, choice.identity.board)) : undefined) }),
     onReady: () => {
       const byAgent = (state: BoardState): boolean => options.confirm === 'by-agent' && (!state.confirmed || state.awaitingCommit === true);
       void update((state) => (byAgent(state) ? state : confirmedState(state, slot))).then(settle);
@@ -125,14 +144,24 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
         image: slot.manifest.signed.image,
         state: readBoardState(dir),
         unikernel: watchdog.health(),
+        circuits: mux?.counters() ?? null,
       };
     },
     close: async () => {
       await watchdog.close();
+      await mux?.close();
       await devices.close();
       await writes;
     },
   };
+}
+
+/** The board's circuit mux on its datagram port, or undefined when it ends no circuit. */
+async function openCircuits(board: string, circuits: readonly CircuitConfig[], datagrams: BootOptions['datagrams']): Promise<CircuitMux | undefined> {
+  const address = boardCircuitAddress(board, circuits);
+  if (address === undefined) return undefined;
+  const port = datagrams === undefined ? await udpDatagramPort(circuitBindAddress(address)) : await datagrams(address);
+  return new CircuitMux(port);
 }
 
 function displaysOf(devices: BoardDevices): ReadonlyMap<string, Display> {

@@ -214,12 +214,14 @@ class Host {
     this.#granted = granted;
     // Handles are small integers in the order of the fragment's bindings: stable for one config.
     let next = 1;
+    // A need bound across a circuit is known to the board's devices by the circuit's id.
     for (const [alias, binding] of Object.entries(context.fragment.bindings)) {
-      if (!binding.local) continue;
-      const handle = this.handlesByDevice.get(binding.device) ?? next++;
+      const device = binding.local ? binding.device : binding.circuit;
+      if (device === undefined) continue;
+      const handle = this.handlesByDevice.get(device) ?? next++;
       this.#aliases.set(alias, handle);
-      this.#devices.set(handle, binding.device);
-      this.handlesByDevice.set(binding.device, handle);
+      this.#devices.set(handle, device);
+      this.handlesByDevice.set(device, handle);
     }
   }
 

@@ -1,7 +1,10 @@
 import { isOsmoseError, OsmoseError, type OsmoseErrorJson } from '../../lib/OsmoseError.js';
 import type { Digital, Display, OpenedDriver } from '../../drivers/index.js';
 import type { KernelBoardConfig } from '../boot/KernelImage.js';
+import type { CircuitConfig } from '../circuit/CircuitConfig.js';
+import { circuitDevices, type CircuitDevices } from '../host/circuitDevices.js';
 import { deferredDisplay } from '../host/deferredDisplay.js';
+import type { KernelChannel } from '../host/KernelChannels.js';
 import { memoryDevices, type KernelDevices, type KernelDigital } from '../host/KernelDevices.js';
 import { KernelError } from '../KernelError.js';
 import { Unikernel } from './Unikernel.js';
@@ -34,6 +37,12 @@ export interface WatchdogOptions {
   readonly drivers?: ReadonlyMap<string, OpenedDriver>;
   /** The board's circuits, who is in its space, and where sealed data is kept (KernelDevices). */
   readonly surroundings?: Pick<KernelDevices, 'channels' | 'presence' | 'keep'>;
+  /**
+   * Opens this board's end of one of its configuration's control circuits (kernel-js/circuit):
+   * remote devices bound by the fragments are reached through them, and the board's own
+   * devices at a circuit's far end are served. Without it, circuits are left closed.
+   */
+  readonly circuits?: (circuit: CircuitConfig) => KernelChannel | undefined;
 }
 
 export interface WatchdogStop {
@@ -68,6 +77,7 @@ export class Watchdog {
   readonly #devices: KernelDevices;
   readonly #memory: ReturnType<typeof memoryDevices>;
   readonly #unwatch: (() => void)[] = [];
+  readonly #circuits: CircuitDevices;
   #kernel: Unikernel | undefined;
   #restart: NodeJS.Timeout | undefined;
   #trapTimes: number[] = [];
@@ -102,11 +112,18 @@ export class Watchdog {
       });
       if (!isOutput) this.#unwatch.push(driver.watch((level) => this.input(name, level)));
     }
+    this.#circuits = circuitDevices({
+      config: options.config,
+      open: (circuit) => options.circuits?.(circuit),
+      local: (device) => digital.get(device) ?? this.#memory.digital(device),
+      input: (device, level) => this.input(device, level),
+      log: (circuit, level, message) => this.#o.onLog?.(circuit, level, message),
+    });
     const displays = new Map([...(options.displays ?? [])].map(([name, display]) => [name, deferredDisplay(display, (op, error) => this.#o.onLog?.(name, 3, `the display driver refused ${op}: ${error instanceof Error ? error.message : String(error)}`))] as const));
     const opened = (device: string): OpenedDriver | undefined => options.drivers?.get(device);
     this.#devices = {
       ...options.surroundings,
-      digital: (device) => digital.get(device) ?? this.#memory.digital(device),
+      digital: (device) => digital.get(device) ?? this.#circuits.digital(device) ?? this.#memory.digital(device),
       display: (device) => displays.get(device),
       serial: (device) => {
         const found = opened(device);
@@ -157,6 +174,7 @@ export class Watchdog {
   input(device: string, level: number): void {
     // An output's level is the unikernel's to set, never the outside world's.
     if (this.#o.config.devices[device]?.driver !== 'gpio-out') this.#memory.set(device, level);
+    this.#circuits.localInput(device, level);
     const kernel = this.#kernel;
     if (kernel === undefined) return;
     try {
@@ -185,6 +203,7 @@ export class Watchdog {
   close(): Promise<void> {
     this.#closed = true;
     for (const unwatch of this.#unwatch.splice(0)) unwatch();
+    this.#circuits.close();
     if (this.#restart !== undefined) clearTimeout(this.#restart);
     this.#kernel?.close();
     this.#kernel = undefined;

@@ -1,0 +1,197 @@
+import { execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBuilding } from '../builder/build/buildBuilding.js';
+import type { BoardConfig } from '../builder/build/BoardImage.js';
+import type { BuildPlan } from '../builder/plan/BuildPlan.js';
+import { runCli } from '../cli/runCli.js';
+import { writeBoardDirectory } from '../image/boardDirectory/writeBoardDirectory.js';
+import { SimBuilding } from '../image/sim/SimBuilding.js';
+import { bootBoard, type BootedBoard } from '../kernel-js/boot/bootBoard.js';
+import type { DatagramPort } from '../kernel-js/circuit/DatagramPort.js';
+import { udpDatagramPort } from '../kernel-js/circuit/udpDatagramPort.js';
+
+// A room whose button is on one board and whose lamp is on another: the planner runs the
+// lights app on the switch's board and gives the lamp a control circuit, keyed at build time.
+// A press travels as one sealed datagram: in the simulator over its in-process network, and
+// between two booted boards over real UDP on the loopback.
+let parent: string;
+let root: string;
+let ports: [number, number];
+const ledgerRef = 'refs/osmose/builds';
+
+const building = (switchPort: number, ceilingPort: number): string => `osmose: 1
+building: {id: circuits-test, name: Circuits}
+spaces:
+  - id: room
+    kind: room
+    name: Room
+    boards:
+      - id: room-switch
+        board: sim
+        address: 127.0.0.1:${switchPort}
+        devices:
+          button: {driver: gpio-in, pin: GPIO17, pull: up, activeLow: true, debounce: 10ms}
+      - id: room-ceiling
+        board: sim
+        address: 127.0.0.1:${ceilingPort}
+        devices:
+          lamp: {driver: gpio-out, pin: GPIO27}
+apps:
+  - name: lights
+    source: apps/lights
+    place: {kind: room}
+    needs: [button, lamp]
+policies:
+  default: deny
+  rules:
+    - app: lights
+      allow: [gpio]
+`;
+
+/** A port nobody holds now (TCP and UDP share the numbers; the test binds it for UDP next). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const git = (...args: string[]): string => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' });
+const config = (board: string): BoardConfig => JSON.parse(git('show', `${ledgerRef}:configs/${board}.json`)) as BoardConfig;
+
+beforeAll(async () => {
+  parent = await mkdtemp(join(tmpdir(), 'osmose-circuits-'));
+  root = join(parent, 'b');
+  expect(await runCli(['init', root, '--template', 'coworking'], { cwd: parent, stdout: () => undefined, stderr: () => undefined, env: { OSMOSE_ROOT_PASSPHRASE: 'test passphrase' }, interactive: false })).toBe(0);
+  ports = [await freePort(), await freePort()];
+  await writeFile(join(root, 'building.yaml'), building(...ports));
+  await buildBuilding({ root, timestamp: Math.floor(Date.now() / 1000) - 60 });
+}, 120_000);
+
+afterAll(async () => {
+  await rm(parent, { recursive: true, force: true });
+});
+
+describe('the build', () => {
+  it('gives the circuit its endpoints and one pairwise key, in both boards’ signed configurations only', async () => {
+    const plan = JSON.parse(git('show', `${ledgerRef}:plan.json`)) as BuildPlan;
+    expect(plan.fragments.map((f) => [f.instance, f.board])).toEqual([['lights@room', 'room-switch']]);
+    expect(plan.circuits.map((c) => c.id)).toEqual(['lights@room/lamp']);
+    expect(plan.boards.map((b) => b.address)).toEqual([`127.0.0.1:${ports[0]}`, `127.0.0.1:${ports[1]}`]);
+
+    const [atSwitch, atCeiling] = [config('room-switch').circuits, config('room-ceiling').circuits];
+    expect(atSwitch).toEqual(atCeiling);
+    expect(atSwitch).toMatchObject([
+      { id: 'lights@room/lamp', kind: 'control', direction: 'from-app', app: { board: 'room-switch', need: 'lamp', address: `127.0.0.1:${ports[0]}` }, device: { board: 'room-ceiling', device: 'lamp', address: `127.0.0.1:${ports[1]}` } },
+    ]);
+    const key = atSwitch[0]?.key ?? '';
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    // The plan, which reports and the gateway read, never holds a key.
+    expect(git('show', `${ledgerRef}:plan.json`)).not.toContain(key);
+    expect((await stat(join(root, '.osmose/keys/circuits.key'))).mode & 0o777).toBe(0o600);
+    expect(await readFile(join(root, '.gitignore'), 'utf8')).toMatch(/\.osmose/);
+  });
+
+  it('keeps the key from build to build, and re-keys a circuit whose end moves', async () => {
+    const before = config('room-ceiling').circuits[0]?.key;
+    await writeFile(join(root, 'building.yaml'), `${building(...ports)}# touched\n`);
+    await buildBuilding({ root, timestamp: Math.floor(Date.now() / 1000) - 60 });
+    expect(config('room-ceiling').circuits[0]?.key).toBe(before);
+    await writeFile(join(root, 'building.yaml'), building(...ports).replaceAll('room-ceiling', 'room-ceiling-2'));
+    await buildBuilding({ root, timestamp: Math.floor(Date.now() / 1000) - 60 });
+    expect(config('room-ceiling-2').circuits[0]?.key).not.toBe(before);
+    await writeFile(join(root, 'building.yaml'), building(...ports));
+    await buildBuilding({ root, timestamp: Math.floor(Date.now() / 1000) - 60 });
+    expect(config('room-ceiling').circuits[0]?.key).toBe(before);
+  }, 120_000);
+});
+
+describe('in the simulator', () => {
+  it('a press of the button on one board toggles the lamp on the other', async () => {
+    const sim = await SimBuilding.start(root, { boardsDir: join(parent, 'sim') });
+    try {
+      expect(sim.get('room-ceiling', 'lamp')).toMatchObject({ level: 0 });
+      await sim.press('room-switch', 'button');
+      await until('the lamp to light', () => (sim.get('room-ceiling', 'lamp').level === 1 ? true : undefined));
+      await sim.press('room-switch', 'button');
+      await until('the lamp to go out', () => (sim.get('room-ceiling', 'lamp').level === 0 ? true : undefined));
+      const health = await sim.board('room-ceiling').health();
+      expect(health.circuits?.circuits['lights@room/lamp']).toMatchObject({ end: 'device', accepted: 2, forged: 0, replayed: 0 });
+      expect((await sim.board('room-switch').health()).circuits?.circuits['lights@room/lamp']).toMatchObject({ end: 'app', sent: 2 });
+    } finally {
+      await sim.close();
+    }
+  }, 60_000);
+});
+
+describe('between two booted boards over UDP', () => {
+  let boards: BootedBoard[] = [];
+  const sent: Uint8Array[] = [];
+
+  afterAll(async () => {
+    for (const board of boards) await board.close();
+  });
+
+  it('carries each press as one datagram, and refuses a replayed one and a forged one', async () => {
+    const dirs = [join(parent, 'udp', 'room-switch'), join(parent, 'udp', 'room-ceiling')];
+    await writeBoardDirectory(root, 'room-switch', dirs[0] ?? '');
+    await writeBoardDirectory(root, 'room-ceiling', dirs[1] ?? '');
+    // The switch's port records what it sends, as someone on the network could.
+    const recording = async (address: string): Promise<DatagramPort> => {
+      const port = await udpDatagramPort(address);
+      return { ...port, address: port.address, send: (to, bytes) => (sent.push(Uint8Array.from(bytes)), port.send(to, bytes)), onDatagram: (l) => port.onDatagram(l), close: () => port.close() };
+    };
+    const ceiling = await bootBoard(dirs[1] ?? '');
+    const lightSwitch = await bootBoard(dirs[0] ?? '', { datagrams: recording });
+    boards = [lightSwitch, ceiling];
+    await Promise.all(boards.map((board) => board.settled));
+    const lamp = (): number => ceiling.sim?.gpio.level('GPIO27') ?? -1;
+    const press = async (): Promise<void> => {
+      lightSwitch.sim?.gpio.setInput('GPIO17', 0);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      lightSwitch.sim?.gpio.setInput('GPIO17', 1);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    };
+    await press();
+    await until('the lamp to light', () => (lamp() === 1 ? true : undefined));
+    const lit = sent.at(-1);
+    expect(lit).toBeDefined();
+    await press();
+    await until('the lamp to go out', () => (lamp() === 0 ? true : undefined));
+
+    // The datagram that lit the lamp, sent again, and one with a byte changed.
+    const attacker = createSocket('udp4');
+    const send = (bytes: Uint8Array): Promise<void> => new Promise((resolve, reject) => attacker.send(bytes, ports[1], '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+    await send(lit ?? new Uint8Array());
+    const forged = Uint8Array.from(lit ?? new Uint8Array());
+    forged[forged.length - 20] = (forged[forged.length - 20] ?? 0) ^ 1;
+    await send(forged);
+    attacker.close();
+    let circuit: Record<string, unknown> | undefined;
+    for (let i = 0; i < 500; i++) {
+      circuit = (await ceiling.health()).circuits?.circuits['lights@room/lamp'] as Record<string, unknown> | undefined;
+      if (circuit?.['replayed'] === 1 && circuit['forged'] === 1) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(circuit).toMatchObject({ end: 'device', accepted: 2, replayed: 1, forged: 1 });
+    // Neither reached the lamp.
+    expect(lamp()).toBe(0);
+  }, 60_000);
+});
