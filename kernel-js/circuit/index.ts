@@ -1,0 +1,10 @@
+export type { CircuitConfig, CircuitEndName } from './CircuitConfig.js';
+export { CircuitCipher, type DatagramRefusal, type OpenedDatagram } from './CircuitCipher.js';
+export { circuitEndOf } from './circuitEndOf.js';
+export { circuitTag } from './circuitTag.js';
+export { ControlCircuitEnd, type CircuitEndCounters, type ControlCircuitOptions } from './ControlCircuitEnd.js';
+export { CircuitMux, type CircuitMuxCounters } from './CircuitMux.js';
+export type { DatagramListener, DatagramPort } from './DatagramPort.js';
+export { memoryDatagramNetwork, type MemoryDatagramNetwork } from './memoryDatagramNetwork.js';
+export { udpDatagramPort, type UdpDatagramPortOptions } from './udpDatagramPort.js';
+export type { CircuitClock } from './SendSequence.js';
