@@ -2,6 +2,7 @@ import { benchBoot } from './boot/benchBoot.js';
 import { benchBuild } from './build.js';
 import { benchFlash } from './flash/benchFlash.js';
 import { heartbeatBench } from './heartbeats.js';
+import { benchLatency } from './latency.js';
 import { rolloutBench } from './rollout.js';
 import { benchValidate } from './validate.js';
 
@@ -15,6 +16,7 @@ const benches: Readonly<Record<string, () => Promise<unknown>>> = {
   flash: benchFlash,
   heartbeats: heartbeatBench,
   rollout: rolloutBench,
+  latency: benchLatency,
 };
 
 const asked = process.argv.slice(2);

@@ -129,9 +129,13 @@ describe('in the simulator', () => {
     try {
       expect(sim.get('room-ceiling', 'lamp')).toMatchObject({ level: 0 });
       await sim.press('room-switch', 'button');
-      await until('the lamp to light', () => (sim.get('room-ceiling', 'lamp').level === 1 ? true : undefined));
+      const lamp = (): number | undefined => {
+        const state = sim.get('room-ceiling', 'lamp');
+        return 'level' in state ? state.level : undefined;
+      };
+      await until('the lamp to light', () => (lamp() === 1 ? true : undefined));
       await sim.press('room-switch', 'button');
-      await until('the lamp to go out', () => (sim.get('room-ceiling', 'lamp').level === 0 ? true : undefined));
+      await until('the lamp to go out', () => (lamp() === 0 ? true : undefined));
       const health = await sim.board('room-ceiling').health();
       expect(health.circuits?.circuits['lights@room/lamp']).toMatchObject({ end: 'device', accepted: 2, forged: 0, replayed: 0 });
       expect((await sim.board('room-switch').health()).circuits?.circuits['lights@room/lamp']).toMatchObject({ end: 'app', sent: 2 });
