@@ -18,11 +18,15 @@ import { ledgerHead } from '../ledger/ledgerHead.js';
 import { readLedgerTree } from '../ledger/readLedgerTree.js';
 import { writeLedgerCommit, type ExistingBlob } from '../ledger/writeLedgerCommit.js';
 import type { BuildPlan, PlannedBoard, PlannedCircuit, PlannedFragment } from '../plan/BuildPlan.js';
+import type { PlanSchedule } from '../plan/PlanSchedule.js';
+import { readSchedule } from '../plan/schedule/readSchedule.js';
 import { ruleThatWouldAllow } from '../plan/ruleThatWouldAllow.js';
 import { validateBuilding, type Building } from '../validate/validateBuilding.js';
 import type { ValidationIssue } from '../validate/ValidationIssue.js';
-import type { BoardConfig, BoardManifest, BuildRecord } from './BoardImage.js';
+import type { BoardCircuit, BoardConfig, BoardManifest, BuildRecord } from './BoardImage.js';
 import { planFor } from './planFor.js';
+import { circuitKey } from '../trust/circuitKey.js';
+import { ensureCircuitSecret } from '../trust/circuitSecret.js';
 import { refreshRepository } from '../trust/refreshRepository.js';
 import { repositoryKeys, type RepositoryKeys } from '../trust/repositoryKeys.js';
 import { signRepository, type TargetEntry } from '../trust/signRepository.js';
@@ -53,6 +57,8 @@ export interface BuildReport {
    */
   readonly upToDate: boolean;
   readonly boards: readonly { readonly board: string; readonly image: string; readonly changed: boolean }[];
+  /** Spares, boards out of service and what moved off them; null when the build was up to date (nothing planned). */
+  readonly schedule: PlanSchedule | null;
   /** The versions of the TUF metadata the ledger holds after the build (docs/security.md). */
   readonly repository: { readonly root: number; readonly targets: number; readonly snapshot: number; readonly timestamp: number } | null;
   readonly counts: {
@@ -85,7 +91,10 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
   const { root } = options;
   const snapshot = await snapshotSources(root);
   const toolchain = toolchainIdentity();
-  const inputs = inputKey({ sources: snapshot.key, toolchain: toolchainVersion, sdk: toolchain.sdk });
+  // The boards out of service (refs/osmose/schedule) are an input like the sources: a board
+  // going down is a build to make even when no file changed.
+  const { down } = await readSchedule(root);
+  const inputs = inputKey({ sources: snapshot.key, toolchain: toolchainVersion, sdk: toolchain.sdk, ...(down.length === 0 ? {} : { down: JSON.stringify(down) }) });
   const head = await ledgerHead(root);
   const last = head === undefined ? undefined : await readJson<BuildRecord>(root, head, ledgerLayout.build);
   if (head !== undefined && last?.inputs === inputs) {
@@ -95,6 +104,7 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
       ledger: refreshed === undefined ? { commit: head, created: false } : { commit: refreshed.commit, created: true },
       upToDate: true,
       boards: last.images.map(({ board, image }) => ({ board, image, changed: false })),
+      schedule: null,
       repository: refreshed?.versions ?? (await repositoryVersions(root, head)),
       counts: { boards: last.images.length, changed: 0, modules: 0, compiles: 0, cacheHits: 0 },
       ms: performance.now() - started,
@@ -113,7 +123,7 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
   }
   const cache = new ArtifactCache(root);
   const lastPlan = head === undefined ? undefined : await readJson<BuildPlan>(root, head, ledgerLayout.plan);
-  const planned = await planFor(root, snapshot, cache, lastPlan);
+  const planned = await planFor(root, snapshot, cache, lastPlan, down);
   if (!planned.ok) throw refusal(planned.issues);
   const { plan } = planned;
 
@@ -124,10 +134,12 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
 
   const signer = await loadTargetsKey(root);
   const previousImages = new Map(last?.images.map(({ board, image }) => [board, image]));
+  const dead = new Set(down.filter((entry) => entry.returned === null).map((entry) => entry.board));
   const files = new Map<string, Uint8Array | ExistingBlob>();
   const images: { board: string; image: string }[] = [];
   const changed: string[] = [];
-  const index = byBoard(plan);
+  // Only a building with circuits needs the secret: one without never makes the file.
+  const index = byBoard(plan, plan.circuits.length === 0 ? new Uint8Array(32) : await ensureCircuitSecret(root));
   const targetsVersion = (previousRepository?.targets?.signed.version ?? 0) + 1;
   const targets = new Map<string, TargetEntry>();
   // A manifest kept from an earlier build carries that build's signature: once the targets key
@@ -138,7 +150,9 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
     const configBytes = json(config);
     const configDigest = sha256(configBytes);
     const apps = [...new Set(config.fragments.map((fragment) => fragment.app))];
-    const image = inputKey({ config: configDigest, ...Object.fromEntries(apps.map((app) => [`wasm:${app}`, modules.byApp.get(app)?.digest ?? ''])) });
+    const built = inputKey({ config: configDigest, ...Object.fromEntries(apps.map((app) => [`wasm:${app}`, modules.byApp.get(app)?.digest ?? ''])) });
+    // A board that is down keeps the image it had: it is dead, and takes nothing until it is back.
+    const image = dead.has(board.id) ? (previousImages.get(board.id) ?? built) : built;
     images.push({ board: board.id, image });
     const manifestPath = ledgerLayout.manifest(board.id);
     const configPath = ledgerLayout.config(board.id);
@@ -218,6 +232,7 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
     ledger: { commit: ledger.commit, created: ledger.created },
     upToDate: false,
     boards: images.map(({ board, image }) => ({ board, image, changed: changed.includes(board) })),
+    schedule: plan.schedule,
     repository: { root: keys.root.signed.version, targets: repository.targets.version, snapshot: repository.snapshot.version, timestamp: repository.timestamp.version },
     counts: { boards: plan.boards.length, changed: changed.length, modules: modules.byApp.size, compiles: modules.compiles, cacheHits: modules.cacheHits },
     ms: performance.now() - started,
@@ -326,15 +341,23 @@ async function withPolicyHints(root: string, known: Building | undefined, plan: 
 }
 
 /** The plan's fragments and circuits by board, so each board's configuration is a lookup. */
-function byBoard(plan: BuildPlan): { fragments: Map<string, PlannedFragment[]>; circuits: Map<string, PlannedCircuit> } {
+function byBoard(
+  plan: BuildPlan,
+  secret: Uint8Array,
+): { fragments: Map<string, PlannedFragment[]>; circuits: Map<string, PlannedCircuit>; addresses: Map<string, string>; secret: Uint8Array } {
   const fragments = new Map<string, PlannedFragment[]>();
   for (const fragment of plan.fragments) fragments.set(fragment.board, [...(fragments.get(fragment.board) ?? []), fragment]);
-  return { fragments, circuits: new Map(plan.circuits.map((circuit) => [circuit.id, circuit])) };
+  return { fragments, circuits: new Map(plan.circuits.map((circuit) => [circuit.id, circuit])), addresses: new Map(plan.boards.map((board) => [board.id, board.address])), secret };
 }
 
 function boardConfig(board: PlannedBoard, building: BuildPlan['building'], index: ReturnType<typeof byBoard>, toolchain: ToolchainIdentity): BoardConfig {
   const fragments = index.fragments.get(board.id) ?? [];
-  const circuits = board.circuits.flatMap((id) => index.circuits.get(id) ?? []);
+  const circuits = board.circuits.flatMap((id) => index.circuits.get(id) ?? []).map((circuit): BoardCircuit => ({
+    ...circuit,
+    app: { ...circuit.app, address: index.addresses.get(circuit.app.board) ?? '' },
+    device: { ...circuit.device, address: index.addresses.get(circuit.device.board) ?? '' },
+    key: circuitKey(index.secret, building.id, circuit),
+  }));
   return {
     format: 1,
     abi: toolchain.abi,

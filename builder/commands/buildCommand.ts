@@ -4,6 +4,7 @@ import { printJson, type CliContext } from '../../lib/cli/CliContext.js';
 import { InputError } from '../../lib/OsmoseError.js';
 import { buildBuilding, type BuildProgress } from '../build/buildBuilding.js';
 import { findBuildingRoot } from '../model/findBuildingRoot.js';
+import type { PlanSchedule } from '../plan/PlanSchedule.js';
 import { formatIssues } from '../validate/formatIssues.js';
 import type { ValidationIssue } from '../validate/ValidationIssue.js';
 
@@ -39,9 +40,20 @@ export function buildCommand(program: Command, cli: CliContext): void {
       }
       cli.stdout(
         `built ${counts.boards} boards in ${seconds} s: ${counts.changed} changed; ${counts.modules} modules, ${counts.compiles} compiled, ${counts.cacheHits} from the cache\n` +
-          (ledger.created ? `ledger: ${ledger.commit.slice(0, 12)} on refs/osmose/builds\n` : `ledger: unchanged (${ledger.commit.slice(0, 12)})\n`),
+          (ledger.created ? `ledger: ${ledger.commit.slice(0, 12)} on refs/osmose/builds\n` : `ledger: unchanged (${ledger.commit.slice(0, 12)})\n`) +
+          (report.schedule === null ? '' : describeSchedule(report.schedule)),
       );
     });
+}
+
+/** The boards out of service (refs/osmose/schedule) and what moved off them; nothing when every board is up. */
+function describeSchedule(schedule: PlanSchedule): string {
+  const lines = schedule.down.map((entry) => `out of service: ${entry.board}, ${entry.returned === null ? `down since ${entry.since}` : `back since ${entry.returned}`} (${entry.why})\n`);
+  for (const move of schedule.moved) lines.push(`moved: ${move.instance} from ${move.from} to ${move.to}\n`);
+  for (const need of schedule.rebound) lines.push(`rebound: ${need.instance} ${need.need} from ${need.from} to ${need.to}\n`);
+  for (const fragment of schedule.unplaced) lines.push(`unplaced: ${fragment.instance}: ${fragment.reason}\n`);
+  for (const need of schedule.stranded) lines.push(`stranded: ${need.instance} ${need.need} stays bound to ${need.board}, which is out of service\n`);
+  return lines.join('');
 }
 
 /** A bar on the terminal: compiling, then specialising boards. */

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import git, { type TreeEntry } from 'isomorphic-git';
+import { OsmoseError } from '../../lib/OsmoseError.js';
 import { gitBlobId } from './gitBlobId.js';
 import { ledgerRef } from './ledgerRef.js';
 import { readLedgerTree } from './readLedgerTree.js';
@@ -17,6 +20,13 @@ export interface LedgerCommitInput {
   readonly author: { readonly name: string; readonly email: string };
   /** Seconds since the epoch; the commit's time. */
   readonly timestamp: number;
+  /**
+   * Another ref than the builds' (refs/osmose/schedule, for one). It moves only if it still
+   * points where it did when the commit began, checked under git's own lock file for the ref
+   * (`.git/<ref>.lock`): a second writer meanwhile refuses this one (`ledger.ref-moved`)
+   * rather than lose its commit.
+   */
+  readonly ref?: string;
 }
 
 /** A blob already in the repository, by its git id. */
@@ -36,7 +46,7 @@ export interface LedgerCommitResult {
 const blobWritesAtOnce = 64;
 
 /**
- * Records a new ledger state as one commit on the ledger ref. Only blobs the previous head
+ * Records a new ledger state as one commit on the ledger ref (or `ref`). Only blobs the previous head
  * lacks are written (a thousand boards running one app store one wasm blob, and an unchanged
  * board costs nothing). The ref moves last, after every object is written, so a failure at
  * any point leaves the ledger as it was. A state equal to the head's makes no commit.
@@ -44,7 +54,9 @@ const blobWritesAtOnce = 64;
 export async function writeLedgerCommit(input: LedgerCommitInput): Promise<LedgerCommitResult> {
   const dir = input.root;
   checkPaths([...input.files.keys()]);
-  const previous = await readLedgerTree(dir);
+  const ref = input.ref ?? ledgerRef;
+  const head = input.ref === undefined ? undefined : await refHead(dir, input.ref);
+  const previous = input.ref === undefined ? await readLedgerTree(dir) : head === undefined ? undefined : await readLedgerTree(dir, head);
   const ids = new Map<string, string>();
   const known = new Set(previous?.files.values());
   const writes: (() => Promise<unknown>)[] = [];
@@ -80,8 +92,40 @@ export async function writeLedgerCommit(input: LedgerCommitInput): Promise<Ledge
     dir,
     commit: { tree, parent: previous === undefined ? [] : [previous.commit], author: person, committer: person, message: input.message },
   });
-  await git.writeRef({ fs, dir, ref: ledgerRef, value: commit, force: true });
+  if (input.ref === undefined) {
+    await git.writeRef({ fs, dir, ref, value: commit, force: true });
+    return { commit, created: true, changedPaths };
+  }
+  const moved = (): OsmoseError => new OsmoseError('ledger.ref-moved', `${ref} moved while a commit was being written to it`, { hint: 'try again: another writer got there first', data: { ref } });
+  const lock = join(dir, '.git', `${ref}.lock`);
+  await mkdir(dirname(lock), { recursive: true });
+  const handle = await open(lock, 'wx').catch(async (error: unknown) => {
+    if ((error as { code?: string }).code !== 'EEXIST') throw error;
+    // A lock left by a writer that died: git's rule is to leave it, but a ledger ref is only
+    // ever locked for milliseconds, so one older than this is stale.
+    const age = Date.now() - (await stat(lock).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+    if (age > staleLockMs) await rm(lock, { force: true });
+    throw moved();
+  });
+  try {
+    if ((await refHead(dir, ref)) !== head) throw moved();
+    await git.writeRef({ fs, dir, ref, value: commit, force: true });
+  } finally {
+    await handle.close();
+    await rm(lock, { force: true });
+  }
   return { commit, created: true, changedPaths };
+}
+
+const staleLockMs = 10_000;
+
+async function refHead(dir: string, ref: string): Promise<string | undefined> {
+  try {
+    return await git.resolveRef({ fs, dir, ref });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'NotFoundError') return undefined;
+    throw error;
+  }
 }
 
 /** Writes the trees for `files` (path → blob id), deepest first; returns the root tree's id. */

@@ -19,6 +19,15 @@ export const boardSchema = z
     id: idSchema.meta({ description: 'Unique across the building.' }),
     board: z.enum(boardIds as [string, ...string[]]).meta({ description: 'A board support package from boards/.' }),
     name: z.string().optional(),
+    address: z
+      .string()
+      .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([1-9][0-9]{0,4})$/, 'give HOST:PORT, such as 10.0.4.17:47000 or door.local:47000')
+      .optional()
+      .meta({ description: "Where the board's circuits reach it, HOST:PORT (UDP for control circuits, TCP for streams). Default: BOARD.local:47000, or 127.0.0.1 with a port of its own for a sim board." }),
+    spare: z
+      .boolean()
+      .optional()
+      .meta({ description: 'A spare board: it runs nothing and binds nothing while the boards of its space are up, and takes over a board of its space that is down (docs/scheduler.md).' }),
     devices: z
       .record(aliasSchema, deviceSchema)
       .optional()

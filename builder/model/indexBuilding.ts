@@ -22,6 +22,10 @@ export interface BoardNode {
   readonly path: readonly PathSegment[];
   readonly space: SpaceNode;
   readonly devices: DeviceNode[];
+  /** Where its circuits reach it, when building.yaml says (`address`). */
+  readonly address?: string;
+  /** `spare: true`: it stands by, and is placed nothing until a board of its space is down. */
+  readonly spare: boolean;
 }
 
 export interface DeviceNode {
@@ -57,7 +61,8 @@ export function indexBuilding(building: unknown): BuildingIndex {
     remember(space);
     list(input['boards']).forEach(([boardInput, b]) => {
       const boardPath = [...path, 'boards', b];
-      const board: BoardNode = { id: text(boardInput['id']), type: text(boardInput['board']), path: boardPath, space, devices: [] };
+      const address = boardInput['address'];
+      const board: BoardNode = { id: text(boardInput['id']), type: text(boardInput['board']), path: boardPath, space, devices: [], spare: boardInput['spare'] === true, ...(typeof address === 'string' ? { address } : {}) };
       for (const [alias, settings] of Object.entries(record(boardInput['devices']))) {
         const fields = record(settings);
         const device: DeviceNode = { alias, driver: text(fields['driver']), settings: fields, path: [...boardPath, 'devices', alias], board };
@@ -78,6 +83,14 @@ export function indexBuilding(building: unknown): BuildingIndex {
 /** Every board in `space` and the spaces inside it. */
 export function boardsWithin(space: SpaceNode): BoardNode[] {
   return [...space.boards, ...space.spaces.flatMap(boardsWithin)];
+}
+
+/**
+ * The boards of `space` and the spaces inside it that apps are placed on and needs bound to:
+ * every one but the spares, which stand by until a board of their space is down.
+ */
+export function placeableBoardsWithin(space: SpaceNode): BoardNode[] {
+  return boardsWithin(space).filter((board) => !board.spare);
 }
 
 export function isBoardNode(node: SpaceNode | BoardNode): node is BoardNode {

@@ -1,5 +1,6 @@
 import type { Capability, GrantableCapability } from '../../lib/capabilities.js';
 import type { disclosures } from '../model/policiesSchema.js';
+import type { PlanSchedule } from './PlanSchedule.js';
 
 // The planner's output, consumed by the compiler (per-board configuration, the capability
 // check), the ledger, the gateway and, through the per-board configuration, kernel-js. It is
@@ -26,6 +27,8 @@ export interface BuildPlan {
   readonly fragments: readonly PlannedFragment[];
   /** One circuit per need bound to a device on another board, in fragment then need order. */
   readonly circuits: readonly PlannedCircuit[];
+  /** Spares, boards out of service and what moved off them (refs/osmose/schedule, docs/scheduler.md). */
+  readonly schedule: PlanSchedule;
 }
 
 export interface PlannedApp {
@@ -51,6 +54,8 @@ export interface PlannedBoard {
   readonly fragments: readonly string[];
   /** Ids of the circuits this board is an endpoint of, at either end. */
   readonly circuits: readonly string[];
+  /** Where its circuits reach it, HOST:PORT: building.yaml's `address`, or the default (circuitAddress). */
+  readonly address: string;
 }
 
 export interface PlannedDevice {
@@ -62,9 +67,10 @@ export interface PlannedDevice {
 /**
  * Why a fragment runs on its board: `place` when the selector chose the board (`has`, or a
  * board's id), `devices` when it chose a space and the board holds the most of the devices
- * the fragment binds, `first-board` when it chose a space and the fragment needs nothing.
+ * the fragment binds, `first-board` when it chose a space and the fragment needs nothing,
+ * `spare` when the board it would run on is out of service and this spare stands in for it.
  */
-export type RunsOnReason = 'place' | 'devices' | 'first-board';
+export type RunsOnReason = 'place' | 'devices' | 'first-board' | 'spare';
 
 export interface PlannedFragment {
   /** `APP@BOARD` when the selector chose the board, `APP@SPACE` when it chose a space. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BuildPlan } from './BuildPlan.js';
+import { emptySchedule } from './PlanSchedule.js';
 import { renderPlan } from './renderPlan.js';
 
 const plan: BuildPlan = {
@@ -16,9 +17,10 @@ const plan: BuildPlan = {
       devices: { button: { driver: 'gpio-in', settings: { pin: 'GPIO17' } } },
       fragments: ['lights@r2'],
       circuits: ['lights@r2/lamp'],
+      address: '127.0.0.1:47001',
     },
-    { id: 'r2-b', type: 'rpi4', space: ['f1', 'r2'], place: { kind: 'room', name: 'Room 2' }, devices: { lamp: { driver: 'gpio-out', settings: { pin: 'GPIO27' } } }, fragments: [], circuits: ['lights@r2/lamp'] },
-    { id: 'spare', type: 'sim', space: ['f1'], place: { kind: 'floor', name: 'f1' }, devices: {}, fragments: [], circuits: [] },
+    { id: 'r2-b', type: 'rpi4', space: ['f1', 'r2'], place: { kind: 'room', name: 'Room 2' }, devices: { lamp: { driver: 'gpio-out', settings: { pin: 'GPIO27' } } }, fragments: [], circuits: ['lights@r2/lamp'], address: 'r2-b.local:47000' },
+    { id: 'spare', type: 'sim', space: ['f1'], place: { kind: 'floor', name: 'f1' }, devices: {}, fragments: [], circuits: [], address: '127.0.0.1:47003' },
   ],
   fragments: [
     {
@@ -48,6 +50,7 @@ const plan: BuildPlan = {
       device: { board: 'r2-b', device: 'lamp', driver: 'gpio-out' },
     },
   ],
+  schedule: emptySchedule(),
 };
 
 describe('renderPlan', () => {

@@ -3,23 +3,32 @@ import type { BuildPlan, GrantReason, PlannedCircuit, PlannedFragment } from './
 /**
  * The plan as text, board by board in building.yaml's order: where the board is, its
  * devices, the fragments it runs with their bindings and grants, and the circuits it ends.
+ * Spares and boards out of service say so, and what could not be moved is listed at the end.
  */
 export function renderPlan(plan: BuildPlan): string {
   const fragments = new Map(plan.fragments.map((fragment) => [fragment.instance, fragment]));
   const circuits = new Map(plan.circuits.map((circuit) => [circuit.id, circuit]));
   const rulePrefix = plan.policies.file === 'building.yaml' ? 'policies.rules' : 'rules';
+  const schedule = plan.schedule;
   const out = [
     `${plan.building.id}  ${plan.building.name}: ${count(plan.boards.length, 'board')}, ${count(plan.fragments.length, 'fragment')}, ${count(plan.circuits.length, 'circuit')}`,
     `policies from ${plan.policies.file}, default ${plan.policies.default}`,
   ];
+  if (schedule.down.length > 0) out.push(`out of service (refs/osmose/schedule): ${schedule.down.map((entry) => entry.board).join(', ')}`);
   for (const board of plan.boards) {
-    out.push('', `[${board.id}]  ${board.type}  in ${board.space.join('/')}`);
+    out.push('', `[${board.id}]  ${board.type}  in ${board.space.join('/')}${schedule.spares.includes(board.id) ? '  spare' : ''}`);
+    const down = schedule.down.find((entry) => entry.board === board.id);
+    if (down !== undefined) {
+      out.push(down.returned === null ? `  down since ${down.since}: ${down.why}` : `  back since ${down.returned}, still out of service (down since ${down.since}: ${down.why})`);
+    }
+    const standsFor = schedule.standIns.filter((entry) => entry.spare === board.id).map((entry) => entry.board);
+    if (standsFor.length > 0) out.push(`  stands in for ${standsFor.join(', ')}`);
     const devices = Object.entries(board.devices).map(([alias, device]) => `${alias} (${device.driver})`);
     out.push(`  devices: ${devices.length === 0 ? 'none' : devices.join(', ')}`);
     if (board.fragments.length === 0) out.push('  runs nothing');
     for (const instance of board.fragments) {
       const fragment = fragments.get(instance);
-      if (fragment !== undefined) out.push(...describeFragment(fragment, rulePrefix));
+      if (fragment !== undefined) out.push(...describeFragment(fragment, rulePrefix, schedule.moved.find((move) => move.instance === instance)?.from));
     }
     if (board.circuits.length > 0) out.push('  circuits:');
     for (const id of board.circuits) {
@@ -27,11 +36,14 @@ export function renderPlan(plan: BuildPlan): string {
       if (circuit !== undefined) out.push(`    ${describeCircuit(circuit, board.id)}`);
     }
   }
+  if (schedule.unplaced.length > 0 || schedule.stranded.length > 0) out.push('');
+  for (const fragment of schedule.unplaced) out.push(`unplaced: ${fragment.instance} runs nowhere: ${fragment.reason}`);
+  for (const need of schedule.stranded) out.push(`stranded: ${need.instance} still binds ${need.need} to ${need.device} on ${need.board}, which is out of service (no spare of its space has it)`);
   return `${out.join('\n')}\n`;
 }
 
-function describeFragment(fragment: PlannedFragment, rulePrefix: string): string[] {
-  const why = { place: 'placed here', devices: 'holds most of its devices', 'first-board': 'first board of its space' }[fragment.runsOn];
+function describeFragment(fragment: PlannedFragment, rulePrefix: string, movedFrom: string | undefined): string[] {
+  const why = { place: 'placed here', devices: 'holds most of its devices', 'first-board': 'first board of its space', spare: `moved here: ${movedFrom ?? 'its board'} is out of service` }[fragment.runsOn];
   const lines = [`  runs ${fragment.instance}  (${why})`];
   const needs = Object.entries(fragment.bindings);
   const width = Math.max(0, ...needs.map(([need]) => need.length));

@@ -1,4 +1,4 @@
-import { boardsWithin, type BoardNode, type DeviceNode } from '../model/indexBuilding.js';
+import { placeableBoardsWithin, type BoardNode, type DeviceNode } from '../model/indexBuilding.js';
 import type { Placement } from '../model/placeApp.js';
 import type { RunsOnReason } from './BuildPlan.js';
 
@@ -10,7 +10,7 @@ import type { RunsOnReason } from './BuildPlan.js';
  *    the instance binds, so that the fewest needs cross a circuit; a tie goes to the board
  *    that comes first in building.yaml;
  * 3. otherwise (the instance needs nothing) the first board in the space, or in the spaces
- *    inside it.
+ *    inside it, spares aside.
  *
  * Undefined when the space holds no board at all. `order` is each board's position in
  * building.yaml.
@@ -22,7 +22,7 @@ export function runningBoard(
 ): { readonly board: BoardNode; readonly runsOn: RunsOnReason } | undefined {
   if (placement.host !== undefined) return { board: placement.host, runsOn: 'place' };
   if (devices.length === 0) {
-    const first = boardsWithin(placement.scope)[0];
+    const first = placeableBoardsWithin(placement.scope)[0];
     return first === undefined ? undefined : { board: first, runsOn: 'first-board' };
   }
   const counts = new Map<BoardNode, number>();

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { didYouMean } from '../../../lib/didYouMean.js';
-import { boardsWithin, list, record, text, texts } from '../../model/indexBuilding.js';
+import { list, placeableBoardsWithin, record, text, texts } from '../../model/indexBuilding.js';
 import { bindNeed, placeApp, type Placement } from '../../model/placeApp.js';
 import { selectorSchema } from '../../model/selectorSchema.js';
 import type { ValidationIssue } from '../ValidationIssue.js';
@@ -40,7 +40,7 @@ export async function checkApps(ctx: CheckContext): Promise<ValidationIssue[]> {
       );
       continue;
     }
-    const boardless = placements.filter((p) => p.host === undefined && boardsWithin(p.scope).length === 0).map((p) => p.scope.id);
+    const boardless = placements.filter((p) => p.host === undefined && placeableBoardsWithin(p.scope).length === 0).map((p) => p.scope.id);
     if (boardless.length > 0) {
       issues.push(
         issueAt(ctx.building, ['apps', i, 'place'], {
