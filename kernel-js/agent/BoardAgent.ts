@@ -9,10 +9,11 @@ import { bootBoard, type BootedBoard, type BootOptions } from '../boot/bootBoard
 import { confirmedState, healthyState, withoutAwaitingCommit } from '../boot/confirmedState.js';
 import { readSlot } from '../boot/readSlot.js';
 import { slotContext } from '../boot/slotContext.js';
-import { connectGatewayRpc, type BoardHandlers, type Deployment, type FileRef, type GatewayEvent, type Health, type Hello, type SessionHandlers } from '../net/gatewayRpc.js';
+import { connectGatewayRpc, type BoardHandlers, type Deployment, type FileRef, type GatewayEvent, type Health, type Hello, type SessionHandlers, type SessionRemote } from '../net/gatewayRpc.js';
 import { inactiveSlot, stagingDir, switchToStaged } from '../update/installUpdate.js';
 import { nextUpdateState, type UpdateEvent, type UpdateState } from '../update/updateTable.js';
 import { gatewayServerName, readAgentCredentials, type AgentCredentials, type GatewayAddress } from './agentCredentials.js';
+import { BoardSystemCalls } from './BoardSystemCalls.js';
 import { downloadFiles } from './downloadFiles.js';
 
 export interface AgentOptions {
@@ -59,7 +60,8 @@ export class BoardAgent {
   #board: BootedBoard | undefined;
   #state: UpdateState = 'idle';
   #socket: TLSSocket | undefined;
-  #rpc: { readonly session: SessionHandlers; close(): void } | undefined;
+  #rpc: { readonly session: SessionRemote; close(): void } | undefined;
+  readonly #systemCalls = new BoardSystemCalls();
   #closed = false;
   #work: Promise<void> = Promise.resolve();
   #heartbeat: NodeJS.Timeout | undefined;
@@ -105,6 +107,11 @@ export class BoardAgent {
 
   get state(): UpdateState {
     return this.#state;
+  }
+
+  /** The capabilities the gateway granted the running fragments (presence, log, network), for the session in progress. */
+  get systemCalls(): BoardSystemCalls {
+    return this.#systemCalls;
   }
 
   get connected(): boolean {
@@ -337,10 +344,21 @@ export class BoardAgent {
   }
 
   async #boot(): Promise<void> {
-    this.#board = await bootBoard(this.#o.dir, { ...this.#o.boot, confirm: 'by-agent' });
+    const onLog = this.#o.boot?.onLog;
+    this.#board = await bootBoard(this.#o.dir, {
+      ...this.#o.boot,
+      confirm: 'by-agent',
+      presence: this.#systemCalls.presence,
+      onLog: (instance, level, message) => {
+        onLog?.(instance, level, message);
+        this.#systemCalls.log(instance, level, message);
+      },
+    });
     const state = readBoardState(this.#o.dir);
     this.#committed = state.confirmed && state.awaitingCommit !== true;
     this.#o.onBoot?.(this.#board);
+    // Another slot may run other fragments, with other grants.
+    this.#attachSystemCalls();
   }
 
   #boardId(): string {
@@ -402,6 +420,7 @@ export class BoardAgent {
       if (down) return;
       down = true;
       this.#rpc = undefined;
+      this.#systemCalls.detach();
       if (this.#heartbeat !== undefined) clearTimeout(this.#heartbeat);
       socket.destroy();
       this.#o.onConnection?.(false, error);
@@ -421,6 +440,7 @@ export class BoardAgent {
           }
           this.#rpc = rpc;
           this.#failures = 0;
+          this.#attachSystemCalls();
           this.#o.onConnection?.(true);
           for (const event of this.#pending.splice(0)) rpc.session.report(event).catch(() => this.#pending.push(event));
           this.#beat();
@@ -464,6 +484,13 @@ export class BoardAgent {
         if (this.#beatAgain) this.#beat();
         else this.#heartbeat = setTimeout(() => this.#beat(), this.#heartbeatMs);
       });
+  }
+
+  /** Obtains the running fragments' capabilities on the session in progress (BoardSystemCalls). */
+  #attachSystemCalls(): void {
+    const rpc = this.#rpc;
+    if (rpc === undefined || this.#closed) return;
+    void this.#systemCalls.attach(rpc.session, this.#board?.choice.slot?.config.fragments ?? []);
   }
 
   #nextAck(withinMs: number): Promise<void> {

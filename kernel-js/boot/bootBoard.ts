@@ -9,6 +9,7 @@ import { CircuitMux, type CircuitMuxCounters } from '../circuit/CircuitMux.js';
 import type { DatagramPort } from '../circuit/DatagramPort.js';
 import { udpDatagramPort } from '../circuit/udpDatagramPort.js';
 import { KernelError } from '../KernelError.js';
+import type { KernelPresence } from '../host/KernelPresence.js';
 import { openBoardDevices, type BoardDevices } from '../host/openBoardDevices.js';
 import { Watchdog, type WatchdogHealth, type WatchdogOptions, type WatchdogStop } from '../run/Watchdog.js';
 import type { BoardState } from './BoardState.js';
@@ -59,6 +60,8 @@ export interface BootOptions extends Pick<WatchdogOptions, 'onOutput' | 'onLog' 
    * board that ends any circuit binds a UDP socket there (circuitBindAddress).
    */
   readonly datagrams?: (address: string) => DatagramPort | Promise<DatagramPort>;
+  /** Who is in the board's space, as the gateway tells the update agent; nobody (emptySpace) without one. */
+  readonly presence?: KernelPresence;
 }
 
 /**
@@ -113,7 +116,7 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
     digital: devices.digital,
     displays: displaysOf(devices),
     drivers: devices.opened,
-    surroundings: { keep: sealedKeeper(dir) },
+    surroundings: { keep: sealedKeeper(dir), ...(options.presence === undefined ? {} : { presence: options.presence }) },
     config: slot.config,
     modules: slot.modules,
     limits: spec.limits,

@@ -13,6 +13,70 @@ interface Session {
   # One per connected board, returned by enrol.
   heartbeat @0 (health :Health) -> (ack :HeartbeatAck);
   report @1 (event :Event) -> ();
+
+  # System calls. A fragment (an app instance, `heating@meeting-1-heating`) reaches what lies
+  # beyond its circuits only through a capability got here, and only when the gateway's own
+  # copy of the latest build grants it: the gateway never takes the board's word for its
+  # fragments or their grants. A fragment that is not on this board, or one whose policy does
+  # not grant the capability, is refused with `rpc.capability-denied` (naming the board, the
+  # fragment and the capability). A reference lives as long as this session, and every call
+  # on it checks the grant again: once a newer build takes the grant away, its calls fail
+  # with `rpc.capability-revoked`.
+
+  presence @2 (fragment :Text) -> (presence :Presence);
+  # Capability "presence": who is in the board's own space (the innermost space that holds
+  # it), never anybody else's.
+
+  log @3 (fragment :Text) -> (sink :LogSink);
+  # Capability "log", granted to every fragment: its warnings and errors, in the gateway's log.
+
+  network @4 (fragment :Text) -> (network :Network);
+  # Capability "network.external": requests that leave the building, made by the gateway.
+  # Only where a policy says so; `default: allow` never grants it.
+}
+
+interface Presence {
+  # The people in the board's space: pseudonymous handles, stable for one visit.
+  people @0 () -> (people :List(Person));
+  # Everyone present now, oldest arrival first.
+
+  watch @1 (listener :PresenceListener) -> ();
+  # The gateway calls the listener (a capability the board passes the other way) with an
+  # arrival for everyone present now, then with every arrival and departure as it happens,
+  # in order, for the rest of the session. It stops when the listener answers keep = false,
+  # or after calling `ended` (the grant was taken away).
+}
+
+interface PresenceListener {
+  # The board's side of a watch.
+  changed @0 (change :PresenceChange) -> (keep :Bool);
+  ended @1 (reason :Text) -> ();
+}
+
+interface LogSink {
+  write @0 (level :UInt8, message :Text) -> ();
+  # Levels are the ABI's log levels (2 Warn, 3 Error, 4 Fatal); long messages are cut.
+}
+
+interface Network {
+  fetch @0 (url :Text) -> (status :UInt16, contentType :Text, body :Data);
+  # A GET of an http or https URL. A body past the gateway's size cap, a timeout or a
+  # network failure is an error (`network.too-large`, `network.failed`), not a short body.
+}
+
+struct Person {
+  handle @0 :Int32;
+  # Positive: the presence ABI hands handles to the unikernel as i32.
+  destination @1 :Text;
+  # The id of the space the person is expected in; empty when unknown.
+  publicKey @2 :Data;
+  # The person's public key for this visit (what an enclave's group key is bound to); empty for none.
+}
+
+struct PresenceChange {
+  person @0 :Person;
+  arrived @1 :Bool;
+  # False: the person left (destination and publicKey are then empty).
 }
 
 interface Board {

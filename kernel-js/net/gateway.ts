@@ -225,6 +225,126 @@ export class Session_Report$Results$Promise {
     return await this.pipeline.struct();
   }
 }
+export class Session_Presence$Params extends $.Struct {
+  static readonly _capnp = {
+    displayName: "presence$Params",
+    id: "c6ea1b95182ed44a",
+    size: new $.ObjectSize(0, 1),
+  };
+  get fragment(): string {
+    return $.utils.getText(0, this);
+  }
+  set fragment(value: string) {
+    $.utils.setText(0, value, this);
+  }
+  toString(): string { return "Session_Presence$Params_" + super.toString(); }
+}
+export class Session_Presence$Results extends $.Struct {
+  static readonly _capnp = {
+    displayName: "presence$Results",
+    id: "f98b322f17ca3395",
+    size: new $.ObjectSize(0, 1),
+  };
+  get presence(): Presence$Client {
+    return new Presence$Client($.utils.getInterfaceClientOrNullAt(0, this));
+  }
+  set presence(value: Presence$Client) {
+    $.utils.setInterfacePointer(this.segment.message.addCap(value.client), $.utils.getPointer(0, this));
+  }
+  toString(): string { return "Session_Presence$Results_" + super.toString(); }
+}
+export class Session_Presence$Results$Promise {
+  pipeline: $.Pipeline<any, any, Session_Presence$Results>;
+  constructor(pipeline: $.Pipeline<any, any, Session_Presence$Results>) {
+    this.pipeline = pipeline;
+  }
+  getPresence(): Presence$Client {
+    return new Presence$Client(this.pipeline.getPipeline(Presence, 0).client());
+  }
+  async promise(): Promise<Session_Presence$Results> {
+    return await this.pipeline.struct();
+  }
+}
+export class Session_Log$Params extends $.Struct {
+  static readonly _capnp = {
+    displayName: "log$Params",
+    id: "fad263b2ed602e70",
+    size: new $.ObjectSize(0, 1),
+  };
+  get fragment(): string {
+    return $.utils.getText(0, this);
+  }
+  set fragment(value: string) {
+    $.utils.setText(0, value, this);
+  }
+  toString(): string { return "Session_Log$Params_" + super.toString(); }
+}
+export class Session_Log$Results extends $.Struct {
+  static readonly _capnp = {
+    displayName: "log$Results",
+    id: "9e16054d84970253",
+    size: new $.ObjectSize(0, 1),
+  };
+  get sink(): LogSink$Client {
+    return new LogSink$Client($.utils.getInterfaceClientOrNullAt(0, this));
+  }
+  set sink(value: LogSink$Client) {
+    $.utils.setInterfacePointer(this.segment.message.addCap(value.client), $.utils.getPointer(0, this));
+  }
+  toString(): string { return "Session_Log$Results_" + super.toString(); }
+}
+export class Session_Log$Results$Promise {
+  pipeline: $.Pipeline<any, any, Session_Log$Results>;
+  constructor(pipeline: $.Pipeline<any, any, Session_Log$Results>) {
+    this.pipeline = pipeline;
+  }
+  getSink(): LogSink$Client {
+    return new LogSink$Client(this.pipeline.getPipeline(LogSink, 0).client());
+  }
+  async promise(): Promise<Session_Log$Results> {
+    return await this.pipeline.struct();
+  }
+}
+export class Session_Network$Params extends $.Struct {
+  static readonly _capnp = {
+    displayName: "network$Params",
+    id: "c2b006b15b19f4f1",
+    size: new $.ObjectSize(0, 1),
+  };
+  get fragment(): string {
+    return $.utils.getText(0, this);
+  }
+  set fragment(value: string) {
+    $.utils.setText(0, value, this);
+  }
+  toString(): string { return "Session_Network$Params_" + super.toString(); }
+}
+export class Session_Network$Results extends $.Struct {
+  static readonly _capnp = {
+    displayName: "network$Results",
+    id: "fc882e7eafd85af9",
+    size: new $.ObjectSize(0, 1),
+  };
+  get network(): Network$Client {
+    return new Network$Client($.utils.getInterfaceClientOrNullAt(0, this));
+  }
+  set network(value: Network$Client) {
+    $.utils.setInterfacePointer(this.segment.message.addCap(value.client), $.utils.getPointer(0, this));
+  }
+  toString(): string { return "Session_Network$Results_" + super.toString(); }
+}
+export class Session_Network$Results$Promise {
+  pipeline: $.Pipeline<any, any, Session_Network$Results>;
+  constructor(pipeline: $.Pipeline<any, any, Session_Network$Results>) {
+    this.pipeline = pipeline;
+  }
+  getNetwork(): Network$Client {
+    return new Network$Client(this.pipeline.getPipeline(Network, 0).client());
+  }
+  async promise(): Promise<Session_Network$Results> {
+    return await this.pipeline.struct();
+  }
+}
 export class Session$Client {
   client: $.Client;
   static readonly interfaceId: bigint = 0x91adcf9898f35c37n;
@@ -233,7 +353,10 @@ export class Session$Client {
   }
   static readonly methods: [
     $.Method<Session_Heartbeat$Params, Session_Heartbeat$Results>,
-    $.Method<Session_Report$Params, Session_Report$Results>
+    $.Method<Session_Report$Params, Session_Report$Results>,
+    $.Method<Session_Presence$Params, Session_Presence$Results>,
+    $.Method<Session_Log$Params, Session_Log$Results>,
+    $.Method<Session_Network$Params, Session_Network$Results>
   ] = [
     {
       ParamsClass: Session_Heartbeat$Params,
@@ -250,6 +373,30 @@ export class Session$Client {
       methodId: 1,
       interfaceName: "kernel-js/net/gateway.capnp:Session",
       methodName: "report"
+    },
+    {
+      ParamsClass: Session_Presence$Params,
+      ResultsClass: Session_Presence$Results,
+      interfaceId: Session$Client.interfaceId,
+      methodId: 2,
+      interfaceName: "kernel-js/net/gateway.capnp:Session",
+      methodName: "presence"
+    },
+    {
+      ParamsClass: Session_Log$Params,
+      ResultsClass: Session_Log$Results,
+      interfaceId: Session$Client.interfaceId,
+      methodId: 3,
+      interfaceName: "kernel-js/net/gateway.capnp:Session",
+      methodName: "log"
+    },
+    {
+      ParamsClass: Session_Network$Params,
+      ResultsClass: Session_Network$Results,
+      interfaceId: Session$Client.interfaceId,
+      methodId: 4,
+      interfaceName: "kernel-js/net/gateway.capnp:Session",
+      methodName: "network"
     }
   ];
   heartbeat(paramsFunc?: (params: Session_Heartbeat$Params) => void): Session_Heartbeat$Results$Promise {
@@ -268,11 +415,52 @@ export class Session$Client {
     const pipeline = new $.Pipeline(Session_Report$Results, answer);
     return new Session_Report$Results$Promise(pipeline);
   }
+  /**
+* Capability "presence": who is in the board's own space (the innermost space that holds
+* it), never anybody else's.
+*
+*/
+  presence(paramsFunc?: (params: Session_Presence$Params) => void): Session_Presence$Results$Promise {
+    const answer = this.client.call({
+      method: Session$Client.methods[2],
+      paramsFunc: paramsFunc
+    });
+    const pipeline = new $.Pipeline(Session_Presence$Results, answer);
+    return new Session_Presence$Results$Promise(pipeline);
+  }
+  /**
+* Capability "log", granted to every fragment: its warnings and errors, in the gateway's log.
+*
+*/
+  log(paramsFunc?: (params: Session_Log$Params) => void): Session_Log$Results$Promise {
+    const answer = this.client.call({
+      method: Session$Client.methods[3],
+      paramsFunc: paramsFunc
+    });
+    const pipeline = new $.Pipeline(Session_Log$Results, answer);
+    return new Session_Log$Results$Promise(pipeline);
+  }
+  /**
+* Capability "network.external": requests that leave the building, made by the gateway.
+* Only where a policy says so; `default: allow` never grants it.
+*
+*/
+  network(paramsFunc?: (params: Session_Network$Params) => void): Session_Network$Results$Promise {
+    const answer = this.client.call({
+      method: Session$Client.methods[4],
+      paramsFunc: paramsFunc
+    });
+    const pipeline = new $.Pipeline(Session_Network$Results, answer);
+    return new Session_Network$Results$Promise(pipeline);
+  }
 }
 $.Registry.register(Session$Client.interfaceId, Session$Client);
 export interface Session$Server$Target {
   heartbeat(params: Session_Heartbeat$Params, results: Session_Heartbeat$Results): Promise<void>;
   report(params: Session_Report$Params, results: Session_Report$Results): Promise<void>;
+  presence(params: Session_Presence$Params, results: Session_Presence$Results): Promise<void>;
+  log(params: Session_Log$Params, results: Session_Log$Results): Promise<void>;
+  network(params: Session_Network$Params, results: Session_Network$Results): Promise<void>;
 }
 export class Session$Server extends $.Server {
   readonly target: Session$Server$Target;
@@ -285,6 +473,18 @@ export class Session$Server extends $.Server {
       {
         ...Session$Client.methods[1],
         impl: target.report
+      },
+      {
+        ...Session$Client.methods[2],
+        impl: target.presence
+      },
+      {
+        ...Session$Client.methods[3],
+        impl: target.log
+      },
+      {
+        ...Session$Client.methods[4],
+        impl: target.network
       }
     ]);
     this.target = target;
@@ -306,6 +506,641 @@ export class Session extends $.Interface {
     size: new $.ObjectSize(0, 0),
   };
   toString(): string { return "Session_" + super.toString(); }
+}
+export class Presence_People$Params extends $.Struct {
+  static readonly _capnp = {
+    displayName: "people$Params",
+    id: "d6f6be395b402257",
+    size: new $.ObjectSize(0, 0),
+  };
+  toString(): string { return "Presence_People$Params_" + super.toString(); }
+}
+export class Presence_People$Results extends $.Struct {
+  static readonly _capnp = {
+    displayName: "people$Results",
+    id: "e1502b2bede32e20",
+    size: new $.ObjectSize(0, 1),
+  };
+  static _People: $.ListCtor<Person>;
+  _adoptPeople(value: $.Orphan<$.List<Person>>): void {
+    $.utils.adopt(value, $.utils.getPointer(0, this));
+  }
+  _disownPeople(): $.Orphan<$.List<Person>> {
+    return $.utils.disown(this.people);
+  }
+  get people(): $.List<Person> {
+    return $.utils.getList(0, Presence_People$Results._People, this);
+  }
+  _hasPeople(): boolean {
+    return !$.utils.isNull($.utils.getPointer(0, this));
+  }
+  _initPeople(length: number): $.List<Person> {
+    return $.utils.initList(0, Presence_People$Results._People, length, this);
+  }
+  set people(value: $.List<Person>) {
+    $.utils.copyFrom(value, $.utils.getPointer(0, this));
+  }
+  toString(): string { return "Presence_People$Results_" + super.toString(); }
+}
+export class Presence_People$Results$Promise {
+  pipeline: $.Pipeline<any, any, Presence_People$Results>;
+  constructor(pipeline: $.Pipeline<any, any, Presence_People$Results>) {
+    this.pipeline = pipeline;
+  }
+  async promise(): Promise<Presence_People$Results> {
+    return await this.pipeline.struct();
+  }
+}
+export class Presence_Watch$Params extends $.Struct {
+  static readonly _capnp = {
+    displayName: "watch$Params",
+    id: "d91550d937b3cf5a",
+    size: new $.ObjectSize(0, 1),
+  };
+  get listener(): PresenceListener$Client {
+    return new PresenceListener$Client($.utils.getInterfaceClientOrNullAt(0, this));
+  }
+  set listener(value: PresenceListener$Client) {
+    $.utils.setInterfacePointer(this.segment.message.addCap(value.client), $.utils.getPointer(0, this));
+  }
+  toString(): string { return "Presence_Watch$Params_" + super.toString(); }
+}
+export class Presence_Watch$Results extends $.Struct {
+  static readonly _capnp = {
+    displayName: "watch$Results",
+    id: "f9ae3002a9c178c5",
+    size: new $.ObjectSize(0, 0),
+  };
+  toString(): string { return "Presence_Watch$Results_" + super.toString(); }
+}
+export class Presence_Watch$Results$Promise {
+  pipeline: $.Pipeline<any, any, Presence_Watch$Results>;
+  constructor(pipeline: $.Pipeline<any, any, Presence_Watch$Results>) {
+    this.pipeline = pipeline;
+  }
+  async promise(): Promise<Presence_Watch$Results> {
+    return await this.pipeline.struct();
+  }
+}
+export class Presence$Client {
+  client: $.Client;
+  static readonly interfaceId: bigint = 0xc44cc7c07d28abe3n;
+  constructor(client: $.Client) {
+    this.client = client;
+  }
+  static readonly methods: [
+    $.Method<Presence_People$Params, Presence_People$Results>,
+    $.Method<Presence_Watch$Params, Presence_Watch$Results>
+  ] = [
+    {
+      ParamsClass: Presence_People$Params,
+      ResultsClass: Presence_People$Results,
+      interfaceId: Presence$Client.interfaceId,
+      methodId: 0,
+      interfaceName: "kernel-js/net/gateway.capnp:Presence",
+      methodName: "people"
+    },
+    {
+      ParamsClass: Presence_Watch$Params,
+      ResultsClass: Presence_Watch$Results,
+      interfaceId: Presence$Client.interfaceId,
+      methodId: 1,
+      interfaceName: "kernel-js/net/gateway.capnp:Presence",
+      methodName: "watch"
+    }
+  ];
+  /**
+* Everyone present now, oldest arrival first.
+*
+*/
+  people(paramsFunc?: (params: Presence_People$Params) => void): Presence_People$Results$Promise {
+    const answer = this.client.call({
+      method: Presence$Client.methods[0],
+      paramsFunc: paramsFunc
+    });
+    const pipeline = new $.Pipeline(Presence_People$Results, answer);
+    return new Presence_People$Results$Promise(pipeline);
+  }
+  /**
+* The gateway calls the listener (a capability the board passes the other way) with an
+* arrival for everyone present now, then with every arrival and departure as it happens,
+* in order, for the rest of the session. It stops when the listener answers keep = false,
+* or after calling `ended` (the grant was taken away).
+*
+*/
+  watch(paramsFunc?: (params: Presence_Watch$Params) => void): Presence_Watch$Results$Promise {
+    const answer = this.client.call({
+      method: Presence$Client.methods[1],
+      paramsFunc: paramsFunc
+    });
+    const pipeline = new $.Pipeline(Presence_Watch$Results, answer);
+    return new Presence_Watch$Results$Promise(pipeline);
+  }
+}
+$.Registry.register(Presence$Client.interfaceId, Presence$Client);
+export interface Presence$Server$Target {
+  people(params: Presence_People$Params, results: Presence_People$Results): Promise<void>;
+  watch(params: Presence_Watch$Params, results: Presence_Watch$Results): Promise<void>;
+}
+export class Presence$Server extends $.Server {
+  readonly target: Presence$Server$Target;
+  constructor(target: Presence$Server$Target) {
+    super(target, [
+      {
+        ...Presence$Client.methods[0],
+        impl: target.people
+      },
+      {
+        ...Presence$Client.methods[1],
+        impl: target.watch
+      }
+    ]);
+    this.target = target;
+  }
+  client(): Presence$Client {
+    return new Presence$Client(this);
+  }
+}
+/**
+* The people in the board's space: pseudonymous handles, stable for one visit.
+*
+*/
+export class Presence extends $.Interface {
+  static readonly Client = Presence$Client;
+  static readonly Server = Presence$Server;
+  static readonly _capnp = {
+    displayName: "Presence",
+    id: "c44cc7c07d28abe3",
+    size: new $.ObjectSize(0, 0),
+  };
+  toString(): string { return "Presence_" + super.toString(); }
+}
+export class PresenceListener_Changed$Params extends $.Struct {
+  static readonly _capnp = {
+    displayName: "changed$Params",
+    id: "e807dc299f6c1002",
+    size: new $.ObjectSize(0, 1),
+  };
+  _adoptChange(value: $.Orphan<PresenceChange>): void {
+    $.utils.adopt(value, $.utils.getPointer(0, this));
+  }
+  _disownChange(): $.Orphan<PresenceChange> {
+    return $.utils.disown(this.change);
+  }
+  get change(): PresenceChange {
+    return $.utils.getStruct(0, PresenceChange, this);
+  }
+  _hasChange(): boolean {
+    return !$.utils.isNull($.utils.getPointer(0, this));
+  }
+  _initChange(): PresenceChange {
+    return $.utils.initStructAt(0, PresenceChange, this);
+  }
+  set change(value: PresenceChange) {
+    $.utils.copyFrom(value, $.utils.getPointer(0, this));
+  }
+  toString(): string { return "PresenceListener_Changed$Params_" + super.toString(); }
+}
+export class PresenceListener_Changed$Results extends $.Struct {
+  static readonly _capnp = {
+    displayName: "changed$Results",
+    id: "e79ebd92ea2ce8e9",
+    size: new $.ObjectSize(8, 0),
+  };
+  get keep(): boolean {
+    return $.utils.getBit(0, this);
+  }
+  set keep(value: boolean) {
+    $.utils.setBit(0, value, this);
+  }
+  toString(): string { return "PresenceListener_Changed$Results_" + super.toString(); }
+}
+export class PresenceListener_Changed$Results$Promise {
+  pipeline: $.Pipeline<any, any, PresenceListener_Changed$Results>;
+  constructor(pipeline: $.Pipeline<any, any, PresenceListener_Changed$Results>) {
+    this.pipeline = pipeline;
+  }
+  async promise(): Promise<PresenceListener_Changed$Results> {
+    return await this.pipeline.struct();
+  }
+}
+export class PresenceListener_Ended$Params extends $.Struct {
+  static readonly _capnp = {
+    displayName: "ended$Params",
+    id: "ab065f95c1d8f90b",
+    size: new $.ObjectSize(0, 1),
+  };
+  get reason(): string {
+    return $.utils.getText(0, this);
+  }
+  set reason(value: string) {
+    $.utils.setText(0, value, this);
+  }
+  toString(): string { return "PresenceListener_Ended$Params_" + super.toString(); }
+}
+export class PresenceListener_Ended$Results extends $.Struct {
+  static readonly _capnp = {
+    displayName: "ended$Results",
+    id: "9f054b6e0df15def",
+    size: new $.ObjectSize(0, 0),
+  };
+  toString(): string { return "PresenceListener_Ended$Results_" + super.toString(); }
+}
+export class PresenceListener_Ended$Results$Promise {
+  pipeline: $.Pipeline<any, any, PresenceListener_Ended$Results>;
+  constructor(pipeline: $.Pipeline<any, any, PresenceListener_Ended$Results>) {
+    this.pipeline = pipeline;
+  }
+  async promise(): Promise<PresenceListener_Ended$Results> {
+    return await this.pipeline.struct();
+  }
+}
+export class PresenceListener$Client {
+  client: $.Client;
+  static readonly interfaceId: bigint = 0xb44ea64d7beb542fn;
+  constructor(client: $.Client) {
+    this.client = client;
+  }
+  static readonly methods: [
+    $.Method<PresenceListener_Changed$Params, PresenceListener_Changed$Results>,
+    $.Method<PresenceListener_Ended$Params, PresenceListener_Ended$Results>
+  ] = [
+    {
+      ParamsClass: PresenceListener_Changed$Params,
+      ResultsClass: PresenceListener_Changed$Results,
+      interfaceId: PresenceListener$Client.interfaceId,
+      methodId: 0,
+      interfaceName: "kernel-js/net/gateway.capnp:PresenceListener",
+      methodName: "changed"
+    },
+    {
+      ParamsClass: PresenceListener_Ended$Params,
+      ResultsClass: PresenceListener_Ended$Results,
+      interfaceId: PresenceListener$Client.interfaceId,
+      methodId: 1,
+      interfaceName: "kernel-js/net/gateway.capnp:PresenceListener",
+      methodName: "ended"
+    }
+  ];
+  changed(paramsFunc?: (params: PresenceListener_Changed$Params) => void): PresenceListener_Changed$Results$Promise {
+    const answer = this.client.call({
+      method: PresenceListener$Client.methods[0],
+      paramsFunc: paramsFunc
+    });
+    const pipeline = new $.Pipeline(PresenceListener_Changed$Results, answer);
+    return new PresenceListener_Changed$Results$Promise(pipeline);
+  }
+  ended(paramsFunc?: (params: PresenceListener_Ended$Params) => void): PresenceListener_Ended$Results$Promise {
+    const answer = this.client.call({
+      method: PresenceListener$Client.methods[1],
+      paramsFunc: paramsFunc
+    });
+    const pipeline = new $.Pipeline(PresenceListener_Ended$Results, answer);
+    return new PresenceListener_Ended$Results$Promise(pipeline);
+  }
+}
+$.Registry.register(PresenceListener$Client.interfaceId, PresenceListener$Client);
+export interface PresenceListener$Server$Target {
+  changed(params: PresenceListener_Changed$Params, results: PresenceListener_Changed$Results): Promise<void>;
+  ended(params: PresenceListener_Ended$Params, results: PresenceListener_Ended$Results): Promise<void>;
+}
+export class PresenceListener$Server extends $.Server {
+  readonly target: PresenceListener$Server$Target;
+  constructor(target: PresenceListener$Server$Target) {
+    super(target, [
+      {
+        ...PresenceListener$Client.methods[0],
+        impl: target.changed
+      },
+      {
+        ...PresenceListener$Client.methods[1],
+        impl: target.ended
+      }
+    ]);
+    this.target = target;
+  }
+  client(): PresenceListener$Client {
+    return new PresenceListener$Client(this);
+  }
+}
+/**
+* The board's side of a watch.
+*
+*/
+export class PresenceListener extends $.Interface {
+  static readonly Client = PresenceListener$Client;
+  static readonly Server = PresenceListener$Server;
+  static readonly _capnp = {
+    displayName: "PresenceListener",
+    id: "b44ea64d7beb542f",
+    size: new $.ObjectSize(0, 0),
+  };
+  toString(): string { return "PresenceListener_" + super.toString(); }
+}
+export class LogSink_Write$Params extends $.Struct {
+  static readonly _capnp = {
+    displayName: "write$Params",
+    id: "b1db8d375b1f4178",
+    size: new $.ObjectSize(8, 1),
+  };
+  get level(): number {
+    return $.utils.getUint8(0, this);
+  }
+  set level(value: number) {
+    $.utils.setUint8(0, value, this);
+  }
+  get message(): string {
+    return $.utils.getText(0, this);
+  }
+  set message(value: string) {
+    $.utils.setText(0, value, this);
+  }
+  toString(): string { return "LogSink_Write$Params_" + super.toString(); }
+}
+export class LogSink_Write$Results extends $.Struct {
+  static readonly _capnp = {
+    displayName: "write$Results",
+    id: "89c99995ddffd008",
+    size: new $.ObjectSize(0, 0),
+  };
+  toString(): string { return "LogSink_Write$Results_" + super.toString(); }
+}
+export class LogSink_Write$Results$Promise {
+  pipeline: $.Pipeline<any, any, LogSink_Write$Results>;
+  constructor(pipeline: $.Pipeline<any, any, LogSink_Write$Results>) {
+    this.pipeline = pipeline;
+  }
+  async promise(): Promise<LogSink_Write$Results> {
+    return await this.pipeline.struct();
+  }
+}
+export class LogSink$Client {
+  client: $.Client;
+  static readonly interfaceId: bigint = 0x942930bf116f7a2an;
+  constructor(client: $.Client) {
+    this.client = client;
+  }
+  static readonly methods: [
+    $.Method<LogSink_Write$Params, LogSink_Write$Results>
+  ] = [
+    {
+      ParamsClass: LogSink_Write$Params,
+      ResultsClass: LogSink_Write$Results,
+      interfaceId: LogSink$Client.interfaceId,
+      methodId: 0,
+      interfaceName: "kernel-js/net/gateway.capnp:LogSink",
+      methodName: "write"
+    }
+  ];
+  /**
+* Levels are the ABI's log levels (2 Warn, 3 Error, 4 Fatal); long messages are cut.
+*
+*/
+  write(paramsFunc?: (params: LogSink_Write$Params) => void): LogSink_Write$Results$Promise {
+    const answer = this.client.call({
+      method: LogSink$Client.methods[0],
+      paramsFunc: paramsFunc
+    });
+    const pipeline = new $.Pipeline(LogSink_Write$Results, answer);
+    return new LogSink_Write$Results$Promise(pipeline);
+  }
+}
+$.Registry.register(LogSink$Client.interfaceId, LogSink$Client);
+export interface LogSink$Server$Target {
+  write(params: LogSink_Write$Params, results: LogSink_Write$Results): Promise<void>;
+}
+export class LogSink$Server extends $.Server {
+  readonly target: LogSink$Server$Target;
+  constructor(target: LogSink$Server$Target) {
+    super(target, [
+      {
+        ...LogSink$Client.methods[0],
+        impl: target.write
+      }
+    ]);
+    this.target = target;
+  }
+  client(): LogSink$Client {
+    return new LogSink$Client(this);
+  }
+}
+export class LogSink extends $.Interface {
+  static readonly Client = LogSink$Client;
+  static readonly Server = LogSink$Server;
+  static readonly _capnp = {
+    displayName: "LogSink",
+    id: "942930bf116f7a2a",
+    size: new $.ObjectSize(0, 0),
+  };
+  toString(): string { return "LogSink_" + super.toString(); }
+}
+export class Network_Fetch$Params extends $.Struct {
+  static readonly _capnp = {
+    displayName: "fetch$Params",
+    id: "8aeb95d7386d5072",
+    size: new $.ObjectSize(0, 1),
+  };
+  get url(): string {
+    return $.utils.getText(0, this);
+  }
+  set url(value: string) {
+    $.utils.setText(0, value, this);
+  }
+  toString(): string { return "Network_Fetch$Params_" + super.toString(); }
+}
+export class Network_Fetch$Results extends $.Struct {
+  static readonly _capnp = {
+    displayName: "fetch$Results",
+    id: "c362ce4d68704a13",
+    size: new $.ObjectSize(8, 2),
+  };
+  get status(): number {
+    return $.utils.getUint16(0, this);
+  }
+  set status(value: number) {
+    $.utils.setUint16(0, value, this);
+  }
+  get contentType(): string {
+    return $.utils.getText(0, this);
+  }
+  set contentType(value: string) {
+    $.utils.setText(0, value, this);
+  }
+  _adoptBody(value: $.Orphan<$.Data>): void {
+    $.utils.adopt(value, $.utils.getPointer(1, this));
+  }
+  _disownBody(): $.Orphan<$.Data> {
+    return $.utils.disown(this.body);
+  }
+  get body(): $.Data {
+    return $.utils.getData(1, this);
+  }
+  _hasBody(): boolean {
+    return !$.utils.isNull($.utils.getPointer(1, this));
+  }
+  _initBody(length: number): $.Data {
+    return $.utils.initData(1, length, this);
+  }
+  set body(value: $.Data) {
+    $.utils.copyFrom(value, $.utils.getPointer(1, this));
+  }
+  toString(): string { return "Network_Fetch$Results_" + super.toString(); }
+}
+export class Network_Fetch$Results$Promise {
+  pipeline: $.Pipeline<any, any, Network_Fetch$Results>;
+  constructor(pipeline: $.Pipeline<any, any, Network_Fetch$Results>) {
+    this.pipeline = pipeline;
+  }
+  async promise(): Promise<Network_Fetch$Results> {
+    return await this.pipeline.struct();
+  }
+}
+export class Network$Client {
+  client: $.Client;
+  static readonly interfaceId: bigint = 0x91ccfc93555f4c78n;
+  constructor(client: $.Client) {
+    this.client = client;
+  }
+  static readonly methods: [
+    $.Method<Network_Fetch$Params, Network_Fetch$Results>
+  ] = [
+    {
+      ParamsClass: Network_Fetch$Params,
+      ResultsClass: Network_Fetch$Results,
+      interfaceId: Network$Client.interfaceId,
+      methodId: 0,
+      interfaceName: "kernel-js/net/gateway.capnp:Network",
+      methodName: "fetch"
+    }
+  ];
+  /**
+* A GET of an http or https URL. A body past the gateway's size cap, a timeout or a
+* network failure is an error (`network.too-large`, `network.failed`), not a short body.
+*
+*/
+  fetch(paramsFunc?: (params: Network_Fetch$Params) => void): Network_Fetch$Results$Promise {
+    const answer = this.client.call({
+      method: Network$Client.methods[0],
+      paramsFunc: paramsFunc
+    });
+    const pipeline = new $.Pipeline(Network_Fetch$Results, answer);
+    return new Network_Fetch$Results$Promise(pipeline);
+  }
+}
+$.Registry.register(Network$Client.interfaceId, Network$Client);
+export interface Network$Server$Target {
+  fetch(params: Network_Fetch$Params, results: Network_Fetch$Results): Promise<void>;
+}
+export class Network$Server extends $.Server {
+  readonly target: Network$Server$Target;
+  constructor(target: Network$Server$Target) {
+    super(target, [
+      {
+        ...Network$Client.methods[0],
+        impl: target.fetch
+      }
+    ]);
+    this.target = target;
+  }
+  client(): Network$Client {
+    return new Network$Client(this);
+  }
+}
+export class Network extends $.Interface {
+  static readonly Client = Network$Client;
+  static readonly Server = Network$Server;
+  static readonly _capnp = {
+    displayName: "Network",
+    id: "91ccfc93555f4c78",
+    size: new $.ObjectSize(0, 0),
+  };
+  toString(): string { return "Network_" + super.toString(); }
+}
+export class Person extends $.Struct {
+  static readonly _capnp = {
+    displayName: "Person",
+    id: "c368a7d5196496d9",
+    size: new $.ObjectSize(8, 2),
+  };
+  /**
+* Positive: the presence ABI hands handles to the unikernel as i32.
+*
+*/
+  get handle(): number {
+    return $.utils.getInt32(0, this);
+  }
+  set handle(value: number) {
+    $.utils.setInt32(0, value, this);
+  }
+  /**
+* The id of the space the person is expected in; empty when unknown.
+*
+*/
+  get destination(): string {
+    return $.utils.getText(0, this);
+  }
+  set destination(value: string) {
+    $.utils.setText(0, value, this);
+  }
+  _adoptPublicKey(value: $.Orphan<$.Data>): void {
+    $.utils.adopt(value, $.utils.getPointer(1, this));
+  }
+  _disownPublicKey(): $.Orphan<$.Data> {
+    return $.utils.disown(this.publicKey);
+  }
+  /**
+* The person's public key for this visit (what an enclave's group key is bound to); empty for none.
+*
+*/
+  get publicKey(): $.Data {
+    return $.utils.getData(1, this);
+  }
+  _hasPublicKey(): boolean {
+    return !$.utils.isNull($.utils.getPointer(1, this));
+  }
+  _initPublicKey(length: number): $.Data {
+    return $.utils.initData(1, length, this);
+  }
+  set publicKey(value: $.Data) {
+    $.utils.copyFrom(value, $.utils.getPointer(1, this));
+  }
+  toString(): string { return "Person_" + super.toString(); }
+}
+export class PresenceChange extends $.Struct {
+  static readonly _capnp = {
+    displayName: "PresenceChange",
+    id: "8b251a25c63e78cf",
+    size: new $.ObjectSize(8, 1),
+  };
+  _adoptPerson(value: $.Orphan<Person>): void {
+    $.utils.adopt(value, $.utils.getPointer(0, this));
+  }
+  _disownPerson(): $.Orphan<Person> {
+    return $.utils.disown(this.person);
+  }
+  get person(): Person {
+    return $.utils.getStruct(0, Person, this);
+  }
+  _hasPerson(): boolean {
+    return !$.utils.isNull($.utils.getPointer(0, this));
+  }
+  _initPerson(): Person {
+    return $.utils.initStructAt(0, Person, this);
+  }
+  set person(value: Person) {
+    $.utils.copyFrom(value, $.utils.getPointer(0, this));
+  }
+  /**
+* False: the person left (destination and publicKey are then empty).
+*
+*/
+  get arrived(): boolean {
+    return $.utils.getBit(0, this);
+  }
+  set arrived(value: boolean) {
+    $.utils.setBit(0, value, this);
+  }
+  toString(): string { return "PresenceChange_" + super.toString(); }
 }
 export class Board_Offer$Params extends $.Struct {
   static readonly _capnp = {
@@ -829,4 +1664,5 @@ export class FileRef extends $.Struct {
   }
   toString(): string { return "FileRef_" + super.toString(); }
 }
+Presence_People$Results._People = $.CompositeList(Person);
 Deployment._Files = $.CompositeList(FileRef);

@@ -1,6 +1,6 @@
 import { InputError } from '../../lib/OsmoseError.js';
 import type * as wire from './gateway.js';
-import type { Deployment, GatewayEvent, Health, HeartbeatAck, Hello } from './gatewayTypes.js';
+import type { Deployment, GatewayEvent, Health, HeartbeatAck, Hello, PresenceChange, PresentPerson } from './gatewayTypes.js';
 
 // Between the plain TypeScript mirrors (gatewayTypes.ts) and the generated Cap'n Proto
 // structs (gateway.ts). A writer checks the numbers when it is made and fills the struct
@@ -16,6 +16,17 @@ function uint32(value: number, field: string): number {
 function uint64(value: number, field: string): bigint {
   if (Number.isSafeInteger(value) && value >= 0) return BigInt(value);
   throw new InputError('rpc.bad-field', `${field} must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}; got ${value}`, { data: { field, value } });
+}
+
+function uint16(value: number, field: string): number {
+  if (Number.isInteger(value) && value >= 0 && value <= 0xffff) return value;
+  throw new InputError('rpc.bad-field', `${field} must be a whole number from 0 to 65535; got ${value}`, { data: { field, value } });
+}
+
+/** A person handle: positive, and small enough for the i32 the presence ABI passes it as. */
+function handle(value: number, field: string): number {
+  if (Number.isInteger(value) && value >= 1 && value <= 0x7fff_ffff) return value;
+  throw new InputError('rpc.bad-field', `${field} must be a whole number from 1 to 2147483647; got ${value}`, { data: { field, value } });
 }
 
 export function helloWriter(hello: Hello): (to: wire.Hello) => void {
@@ -148,4 +159,43 @@ export function readDeployment(from: wire.Deployment): Deployment {
     version: from.version,
     files: from.files.map((file) => ({ name: file.name, sha256: file.sha256, length: Number(file.length) })),
   };
+}
+
+/** Writes every person of `people` into a List(Person) made by `init`. */
+export function peopleWriter(people: readonly PresentPerson[], field: string): (init: (length: number) => { get(index: number): wire.Person }) => void {
+  const writers = people.map((person, i) => personWriter(person, `${field}[${i}]`));
+  return (init) => {
+    const list = init(writers.length);
+    writers.forEach((write, i) => write(list.get(i)));
+  };
+}
+
+export function personWriter(person: PresentPerson, field: string): (to: wire.Person) => void {
+  const checked = handle(person.handle, `${field}.handle`);
+  return (to) => {
+    to.handle = checked;
+    to.destination = person.destination;
+    if (person.publicKey.length > 0) to._initPublicKey(person.publicKey.length).copyBuffer(person.publicKey);
+  };
+}
+
+export function presenceChangeWriter(change: PresenceChange): (to: wire.PresenceChange) => void {
+  const write = personWriter(change.person, 'PresenceChange.person');
+  return (to) => {
+    write(to._initPerson());
+    to.arrived = change.arrived;
+  };
+}
+
+/** Checks a fetch status (a UInt16 on the wire) before it is written. */
+export function fetchStatus(status: number): number {
+  return uint16(status, 'Network.fetch status');
+}
+
+export function readPerson(from: wire.Person): PresentPerson {
+  return { handle: from.handle, destination: from.destination, publicKey: new Uint8Array(from.publicKey.toArrayBuffer()) };
+}
+
+export function readPresenceChange(from: wire.PresenceChange): PresenceChange {
+  return { person: readPerson(from.person), arrived: from.arrived };
 }

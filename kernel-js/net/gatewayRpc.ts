@@ -3,7 +3,7 @@ import { RpcConnection, answer } from './RpcConnection.js';
 import { Gateway } from './gateway.js';
 import { boardRemote, boardServer, sessionRemote, sessionServer } from './gatewayCapabilities.js';
 import { helloWriter, readHello } from './gatewayCodec.js';
-import type { BoardHandlers, GatewayHandlers, Hello, SessionHandlers } from './gatewayTypes.js';
+import type { BoardHandlers, GatewayHandlers, Hello, SessionRemote } from './gatewayTypes.js';
 
 export type * from './gatewayTypes.js';
 export { RemoteError } from './RemoteError.js';
@@ -30,7 +30,7 @@ export function serveGatewayRpc(socket: Duplex, gateway: GatewayHandlers, option
       answer(async () => {
         const hello = readHello(params.hello);
         const board = boardRemote(link, params.board);
-        results.session = sessionServer(await gateway.enrol(hello, board));
+        results.session = sessionServer(link, await gateway.enrol(hello, board));
       }),
   });
   return { close: () => link.close() };
@@ -46,7 +46,7 @@ export async function connectGatewayRpc(
   hello: Hello,
   board: BoardHandlers,
   options: GatewayRpcOptions = {},
-): Promise<{ session: SessionHandlers; close(): void }> {
+): Promise<{ session: SessionRemote; close(): void }> {
   const writeHello = helloWriter(hello);
   const link = new RpcConnection(socket, options.onClose);
   const gateway = link.conn.bootstrap(Gateway);

@@ -76,10 +76,86 @@ export interface RevertAnswer {
   readonly reason: string;
 }
 
-/** The session a board holds once enrolled; the gateway implements it, the board calls it. */
-export interface SessionHandlers {
+/**
+ * The session a board holds once enrolled; the gateway implements it, the board calls it.
+ * A gateway that leaves out the system calls (presence, log, network) answers them with
+ * `rpc.unimplemented`: a test gateway or a benchmark need not serve them.
+ */
+export interface SessionHandlers extends Partial<SystemCallHandlers> {
   heartbeat(health: Health): Promise<HeartbeatAck>;
   report(event: GatewayEvent): Promise<void>;
+}
+
+/** The session as the board holds it: every system call can be asked for (the gateway decides). */
+export type SessionRemote = SessionHandlers & SystemCallHandlers;
+
+/**
+ * How a board's fragment gets its capabilities, each a reference to an object the gateway
+ * serves for that session (docs/gateway.md, "System calls"). A capability its policy does not
+ * grant, or a fragment that is not the board's, rejects with `rpc.capability-denied`; calls on
+ * a reference whose grant a newer build took away reject with `rpc.capability-revoked`.
+ */
+export interface SystemCallHandlers {
+  /** Capability `presence`: who is in the board's own space. */
+  presence(fragment: string): Promise<PresenceHandlers>;
+  /** Capability `log`, every fragment's: its warnings and errors in the gateway's log. */
+  log(fragment: string): Promise<LogSinkHandlers>;
+  /** Capability `network.external`: requests that leave the building, made by the gateway. */
+  network(fragment: string): Promise<NetworkHandlers>;
+}
+
+/** Someone in a space: a pseudonym for one visit, never a name. */
+export interface PresentPerson {
+  /** A positive 32-bit integer: the presence ABI hands it to the unikernel as an i32. */
+  readonly handle: number;
+  /** The id of the space the person is expected in; empty when unknown. */
+  readonly destination: string;
+  /** The person's public key for this visit (what an enclave's group key is bound to); empty for none. */
+  readonly publicKey: Uint8Array;
+}
+
+/** An arrival or a departure. A departure's destination and key are empty. */
+export interface PresenceChange {
+  readonly person: PresentPerson;
+  readonly arrived: boolean;
+}
+
+/** Capability `presence`, served by the gateway for one fragment of one board. */
+export interface PresenceHandlers {
+  /** Everyone in the board's space now, oldest arrival first. */
+  people(): Promise<readonly PresentPerson[]>;
+  /**
+   * Has the gateway call `listener`: an arrival for everyone present now, then every change
+   * as it happens, in order, until the listener answers false, the grant is taken away
+   * (`ended`) or the session ends.
+   */
+  watch(listener: PresenceListenerHandlers): Promise<void>;
+}
+
+/** The board's side of a presence watch: a capability passed the other way, which the gateway calls. */
+export interface PresenceListenerHandlers {
+  /** One arrival or departure; answers whether to go on being told. */
+  changed(change: PresenceChange): Promise<boolean>;
+  /** The gateway stopped the watch, and says why (the grant was taken away). */
+  ended(reason: string): Promise<void>;
+}
+
+/** Capability `log`: where a fragment's warnings and errors go beyond its board. */
+export interface LogSinkHandlers {
+  /** `level` is the ABI's log level (userland/abi: 2 Warn, 3 Error, 4 Fatal). */
+  write(level: number, message: string): Promise<void>;
+}
+
+export interface FetchAnswer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: Uint8Array;
+}
+
+/** Capability `network.external`: the gateway makes the request, so a board never needs a route out. */
+export interface NetworkHandlers {
+  /** A GET of an http or https URL; a body past the gateway's cap is an error, never cut short. */
+  fetch(url: string): Promise<FetchAnswer>;
 }
 
 /** What the gateway can ask of a board; the board's agent implements it, the gateway calls it. */

@@ -7,8 +7,10 @@ import type { BoardRemote, Deployment, GatewayEvent, Health, Hello, SessionHandl
 import { gatewayCredentials } from '../../builder/trust/gatewayCredentials.js';
 import { checkBoardPeer } from '../../builder/trust/checkBoardPeer.js';
 import { readBoardIdentities, type RecordedBoardIdentity } from '../../builder/trust/readBoardIdentities.js';
+import { boardSystemCalls } from './boardSystemCalls.js';
 import { BuildFiles } from './BuildFiles.js';
 import { GatewayFleet, type FleetBoard } from './GatewayFleet.js';
+import { PresenceDirectory } from './PresenceDirectory.js';
 import { serveBoardFiles } from './serveBoardFiles.js';
 
 export interface GatewayOptions {
@@ -46,6 +48,8 @@ export interface GatewayCounters {
  */
 export class Gateway {
   readonly fleet: GatewayFleet;
+  /** Who is in each space: boards whose fragments are granted `presence` see their own space's (docs/gateway.md, "System calls"). */
+  readonly presence = new PresenceDirectory();
   readonly #o: GatewayOptions;
   readonly #tls: TlsServer;
   readonly #http: HttpServer;
@@ -177,6 +181,8 @@ export class Gateway {
       return;
     }
     let session: FleetBoard | undefined;
+    // The board's system calls, decided by the build the gateway serves now (never by the board).
+    const systemCalls = boardSystemCalls({ board, build: () => this.fleet.build, presence: this.presence, onLog: (line) => this.#o.onLog?.(line) });
     serveGatewayRpc(
       socket,
       {
@@ -195,10 +201,16 @@ export class Gateway {
               session?.report(event);
               return Promise.resolve();
             },
+            ...systemCalls.calls,
           });
         },
       },
-      { onClose: () => session?.gone() },
+      {
+        onClose: () => {
+          session?.gone();
+          systemCalls.close();
+        },
+      },
     );
   }
 }

@@ -7,6 +7,7 @@ import type { RolloutInput } from '../rollout/RolloutInput.js';
 import { rolloutSummary } from '../rollout/rolloutSummary.js';
 import type { Gateway } from './Gateway.js';
 import { parseRolloutRequest } from './parseRolloutRequest.js';
+import { presenceRoute } from './presenceRoute.js';
 
 /** Where a running gateway listens for the operator, in the building: `.osmose/gateway/control.sock`. */
 export const gatewayControlSocket = (root: string): string => `${root}/.osmose/gateway/control.sock`;
@@ -20,6 +21,7 @@ export const gatewayControlSocket = (root: string): string => `${root}/.osmose/g
  *     GET  /rollouts/current         the rollout's summary
  *     POST /rollouts/current/pause   (and resume, abort { reason })
  *     POST /holds/SPACE              hold a space (its boards are upgraded later); DELETE releases
+ *     POST /presence/SPACE           who is in a space (presenceRoute); DELETE empties it, GET /presence lists
  */
 export async function serveGatewayControl(gateway: Gateway, socket: string): Promise<Server> {
   await mkdir(dirname(socket), { recursive: true });
@@ -68,5 +70,6 @@ async function route(gateway: Gateway, request: IncomingMessage, response: Serve
     await fleet.flush();
     return sendJson(response, 200, summary());
   }
+  if (await presenceRoute(gateway.presence, fleet.build, request, response, method, parts)) return;
   throw new OsmoseError('gateway.no-route', `no route ${method} ${url.pathname}`, { hint: 'see docs/gateway.md for the control interface' });
 }

@@ -1,0 +1,135 @@
+import type { FetchAnswer, LogSinkHandlers, NetworkHandlers, PresenceHandlers, PresenceListenerHandlers, SystemCallHandlers } from '../../kernel-js/net/gatewayTypes.js';
+import type { Capability } from '../../lib/capabilities.js';
+import { OsmoseError } from '../../lib/OsmoseError.js';
+import { checkGrant, type GrantSource } from './checkGrant.js';
+import { defaultFetchLimits, fetchExternal, type FetchLimits } from './fetchExternal.js';
+import type { PresenceDirectory } from './PresenceDirectory.js';
+
+export interface BoardSystemCallsOptions {
+  /** The board at the other end of the session, as its certificate proved it. */
+  readonly board: string;
+  /** The build the gateway serves now; grants are read from it at every call, not once. */
+  readonly build: () => GrantSource;
+  readonly presence: PresenceDirectory;
+  /** Where fragments' log lines, fetches and refusals are written. */
+  readonly onLog: (line: string) => void;
+  readonly fetchLimits?: FetchLimits;
+  /** Makes the request for `network.external` (fetchExternal unless told). */
+  readonly fetch?: (url: string, limits: FetchLimits) => Promise<FetchAnswer>;
+}
+
+/** The longest log line a fragment gets into the gateway's log. */
+const maxLogLength = 2_000;
+
+const levelNames = ['debug', 'info', 'warn', 'error', 'fatal'];
+
+/**
+ * The system calls of one board's session: each getter checks the grant in the gateway's copy
+ * of the latest build and hands out an object that checks it again at every call, so a build
+ * that takes a grant away voids the references already handed out. Presence watches stop when
+ * the session does (close); a reference cannot outlive its connection anyway, since capnp
+ * capabilities belong to one connection.
+ */
+export function boardSystemCalls(options: BoardSystemCallsOptions): { readonly calls: SystemCallHandlers; close(): void } {
+  const { board } = options;
+  const watches = new Set<() => void>();
+  let closed = false;
+
+  /** The grant for a getter: refused with rpc.capability-denied. */
+  const grant = (fragment: string, capability: Capability): { space: string } => {
+    const build = options.build();
+    const check = checkGrant(build, board, fragment, capability);
+    if (check.ok) return { space: check.space };
+    options.onLog(`refused ${capability} to ${fragment} on ${board}: ${check.reason}`);
+    throw new OsmoseError('rpc.capability-denied', check.message, { hint: check.hint, data: { board, fragment, capability, build: build.commit, reason: check.reason } });
+  };
+
+  /** The grant again, for a call on a reference handed out earlier: rpc.capability-revoked once it is gone. */
+  const still = (fragment: string, capability: Capability): { space: string } => {
+    const void_ = (why: string, hint: string, reason: string, build?: string): OsmoseError =>
+      new OsmoseError('rpc.capability-revoked', `the ${capability} reference of ${fragment} on ${board} is void: ${why}`, { hint, data: { board, fragment, capability, reason, ...(build === undefined ? {} : { build }) } });
+    if (closed) throw void_('its session has ended', 'ask for the capability again on the new session', 'session-ended');
+    const build = options.build();
+    const check = checkGrant(build, board, fragment, capability);
+    if (check.ok) return { space: check.space };
+    options.onLog(`refused a call on ${capability} of ${fragment} on ${board}: the grant is gone (${check.reason})`);
+    throw void_(check.message, check.hint, check.reason, build.commit);
+  };
+
+  const presence = (fragment: string): PresenceHandlers => ({
+    people: () => attempt(() => options.presence.people(still(fragment, 'presence').space)),
+    watch: (listener) => attempt(() => watchSpace(fragment, still(fragment, 'presence').space, listener)),
+  });
+
+  const watchSpace = (fragment: string, space: string, listener: PresenceListenerHandlers): void => {
+    let stopped = false;
+    const stop = (): void => {
+      if (stopped) return;
+      stopped = true;
+      unwatch();
+      watches.delete(stop);
+    };
+    const push = (change: Parameters<PresenceListenerHandlers['changed']>[0]): void => {
+      if (stopped) return;
+      // The grant is checked at every push too: a revoked watch is ended, not left to leak.
+      const check = checkGrant(options.build(), board, fragment, 'presence');
+      if (!check.ok || check.space !== space) {
+        stop();
+        listener.ended(check.ok ? `${board} is no longer in ${space}` : check.message).catch(() => undefined);
+        return;
+      }
+      listener.changed(change).then(
+        (keep) => {
+          if (!keep) stop();
+        },
+        () => stop(),
+      );
+    };
+    const unwatch = options.presence.watch(space, push);
+    watches.add(stop);
+    // Everyone present now, as arrivals, sent before any later change can be: the board's copy
+    // starts from nothing and needs no snapshot to reconcile.
+    for (const person of options.presence.people(space)) push({ person, arrived: true });
+  };
+
+  const log = (fragment: string): LogSinkHandlers => ({
+    write: (level, message) =>
+      attempt(() => {
+        still(fragment, 'log');
+        // One line per write: a fragment cannot forge lines of the gateway's log.
+        const text = message.replace(/\p{Cc}+/gu, ' ');
+        const cut = text.length > maxLogLength ? `${text.slice(0, maxLogLength)}… (${text.length - maxLogLength} more characters)` : text;
+        options.onLog(`${board} ${fragment}: ${levelNames[level] ?? `level ${level}`}: ${cut}`);
+      }),
+  });
+
+  const network = (fragment: string): NetworkHandlers => ({
+    fetch: async (url) => {
+      still(fragment, 'network.external');
+      const answer = await (options.fetch ?? fetchExternal)(url, options.fetchLimits ?? defaultFetchLimits);
+      options.onLog(`${board} ${fragment}: GET ${url}: ${answer.status}, ${answer.body.length} bytes`);
+      return answer;
+    },
+  });
+
+  return {
+    calls: {
+      presence: (fragment) => attempt(() => (grant(fragment, 'presence'), presence(fragment))),
+      log: (fragment) => attempt(() => (grant(fragment, 'log'), log(fragment))),
+      network: (fragment) => attempt(() => (grant(fragment, 'network.external'), network(fragment))),
+    },
+    close: () => {
+      closed = true;
+      for (const stop of [...watches]) stop();
+    },
+  };
+}
+
+/** Runs `run` now; what it returns or throws, as a promise. */
+function attempt<T>(run: () => T): Promise<T> {
+  try {
+    return Promise.resolve(run());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
