@@ -62,7 +62,7 @@ policies:
   default: deny
   rules:
     - app: lights
-      allow: [gpio]
+      allow: [gpio, channel]
 `;
 
 async function freePort(): Promise<number> {

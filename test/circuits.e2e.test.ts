@@ -50,7 +50,7 @@ policies:
   default: deny
   rules:
     - app: lights
-      allow: [gpio]
+      allow: [gpio, channel]
 `;
 
 /** A port nobody holds now (TCP and UDP share the numbers; the test binds it for UDP next). */
@@ -143,6 +143,24 @@ describe('in the simulator', () => {
       await sim.close();
     }
   }, 60_000);
+});
+
+describe('policy', () => {
+  it('reaches a device across a circuit only when the fragment is granted channel', async () => {
+    await writeFile(join(root, 'building.yaml'), building(...ports).replace('allow: [gpio, channel]', 'allow: [gpio]'));
+    await buildBuilding({ root, timestamp: Math.floor(Date.now() / 1000) - 60 });
+    const sim = await SimBuilding.start(root, { boardsDir: join(parent, 'sim-no-channel') });
+    try {
+      await sim.press('room-switch', 'button');
+      // The app's lamp handle is NotFound, so its write sends nothing.
+      expect((await sim.board('room-switch').health()).circuits?.circuits['lights@room/lamp']).toMatchObject({ sent: 0 });
+      expect(sim.get('room-ceiling', 'lamp')).toMatchObject({ level: 0 });
+    } finally {
+      await sim.close();
+      await writeFile(join(root, 'building.yaml'), building(...ports));
+      await buildBuilding({ root, timestamp: Math.floor(Date.now() / 1000) - 60 });
+    }
+  }, 120_000);
 });
 
 describe('between two booted boards over UDP', () => {

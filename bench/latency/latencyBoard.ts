@@ -39,7 +39,8 @@ async function main(): Promise<void> {
         // The button is active low with a pull-up: down is a press, up its release.
         gpio.setInput(buttonLine, 0);
         gpio.setInput(buttonLine, 1);
-        send({ pressed: n, at });
+        // Reported after what the press queued has gone out, on both paths alike.
+        setImmediate(() => send({ pressed: n, at }));
       };
       close = () => board.close();
       break;
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
       press = (n) => {
         const at = now();
         client.publish(topic, 'press', { qos: 0 });
-        send({ pressed: n, at });
+        setImmediate(() => send({ pressed: n, at }));
       };
       close = () => client.endAsync();
       break;

@@ -214,9 +214,11 @@ class Host {
     this.#granted = granted;
     // Handles are small integers in the order of the fragment's bindings: stable for one config.
     let next = 1;
-    // A need bound across a circuit is known to the board's devices by the circuit's id.
+    // A need bound across a circuit is known to the board's devices by the circuit's id, and
+    // reached only when the policy grants the fragment `channel`: without it, config.device
+    // answers NotFound as for a need the board cannot serve.
     for (const [alias, binding] of Object.entries(context.fragment.bindings)) {
-      const device = binding.local ? binding.device : binding.circuit;
+      const device = binding.local ? binding.device : granted.has('channel') ? binding.circuit : undefined;
       if (device === undefined) continue;
       const handle = this.handlesByDevice.get(device) ?? next++;
       this.#aliases.set(alias, handle);
