@@ -130,6 +130,8 @@ export interface PlannedCircuit {
   readonly id: string;
   readonly kind: CircuitKind;
   readonly direction: CircuitDirection;
+  /** Bytes a second a stream circuit reserves on its link (circuitBandwidth); null for a control circuit. */
+  readonly bandwidth: number | null;
   /** The end where the fragment runs. */
   readonly app: { readonly board: string; readonly instance: string; readonly need: string };
   /** The end where the device is wired. */

@@ -282,9 +282,12 @@ describe('bindings and circuits', () => {
       id: 'lights@r2/lamp',
       kind: 'control',
       direction: 'from-app',
+      bandwidth: null,
       app: { board: 'r2-a', instance: 'lights@r2', need: 'lamp' },
       device: { board: 'r2-b', device: 'lamp', driver: 'gpio-out' },
     });
+    // A stream reserves what its device produces or takes.
+    expect(plan.circuits.find((c) => c.id === 'console@r1-wall/mic')?.bandwidth).toBeGreaterThan(0);
   });
 
   it('lists each circuit on both of its boards, and on no other', async () => {

@@ -16,6 +16,7 @@ import {
   type PlannedFragment,
 } from './BuildPlan.js';
 import { circuitAddress } from './circuitAddress.js';
+import { circuitBandwidth } from './circuitBandwidth.js';
 import { circuitShape } from './circuitShape.js';
 import type { DownBoard, PlanSchedule } from './PlanSchedule.js';
 import { chooseStandIns, type StandIns } from './standIns.js';
@@ -199,7 +200,7 @@ function planFragment(
     const id = `${instance}/${alias}`;
     requires.add('channel');
     bindings[alias] = { ...end, local: false, circuit: id };
-    circuits.push({ id, ...circuitShape(device.driver), app: { board: board.id, instance, need: alias }, device: end });
+    circuits.push({ id, ...circuitShape(device.driver), bandwidth: circuitBandwidth(device.driver, device.settings), app: { board: board.id, instance, need: alias }, device: end });
   });
 
   const rules = policies.rules.flatMap((rule, r) =>

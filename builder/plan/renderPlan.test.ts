@@ -46,6 +46,7 @@ const plan: BuildPlan = {
       id: 'lights@r2/lamp',
       kind: 'control',
       direction: 'from-app',
+      bandwidth: null,
       app: { board: 'r2-a', instance: 'lights@r2', need: 'lamp' },
       device: { board: 'r2-b', device: 'lamp', driver: 'gpio-out' },
     },

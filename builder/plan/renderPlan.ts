@@ -82,7 +82,15 @@ function describeCircuit(circuit: PlannedCircuit, board: string): string {
   const line = circuit.app.board === board
     ? `${appEnd} here ${toDevice} ${deviceEnd} on ${circuit.device.board}`
     : `${deviceEnd} here ${toApp} ${appEnd} on ${circuit.app.board}`;
-  return `${circuit.id}  ${circuit.kind}, ${circuit.direction}: ${line}`;
+  const reserved = circuit.bandwidth === null ? '' : `, ${bandwidthText(circuit.bandwidth)} reserved`;
+  return `${circuit.id}  ${circuit.kind}, ${circuit.direction}${reserved}: ${line}`;
+}
+
+/** Bytes a second, in the unit that keeps the number short: `32 kB/s`, `11.1 MB/s`. */
+function bandwidthText(bytesPerSecond: number): string {
+  if (bytesPerSecond >= 1e6) return `${(bytesPerSecond / 1e6).toFixed(1)} MB/s`;
+  if (bytesPerSecond >= 1e3) return `${Math.round(bytesPerSecond / 1e3)} kB/s`;
+  return `${bytesPerSecond} B/s`;
 }
 
 function count(n: number, noun: string): string {
