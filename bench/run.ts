@@ -4,6 +4,7 @@ import { benchFlash } from './flash/benchFlash.js';
 import { heartbeatBench } from './heartbeats.js';
 import { benchLatency } from './latency.js';
 import { rolloutBench } from './rollout.js';
+import { streamsBench } from './streams.js';
 import { benchValidate } from './validate.js';
 
 // Every benchmark, one after another, so they do not compete for the two cores; or only those
@@ -16,6 +17,7 @@ const benches: Readonly<Record<string, () => Promise<unknown>>> = {
   flash: benchFlash,
   heartbeats: heartbeatBench,
   rollout: rolloutBench,
+  streams: streamsBench,
   latency: benchLatency,
 };
 
