@@ -28,10 +28,10 @@ const algorithm = 'chacha20-poly1305';
 const nonceBytes = 12;
 const maxSequence = 2n ** 64n - 1n;
 
-/** The nonce: 4 zero bytes, then the sequence. Unique per key as long as the sender's sequences never repeat. */
-function nonceOf(sequence: bigint): Buffer {
+/** The nonce: 4 zero bytes, then the sequence (its 8 bytes as the header carries them). Unique per key as long as the sender's sequences never repeat. */
+function nonceOf(sequence: Uint8Array): Buffer {
   const nonce = Buffer.alloc(nonceBytes);
-  nonce.writeBigUInt64BE(sequence, nonceBytes - 8);
+  nonce.set(sequence, nonceBytes - 8);
   return nonce;
 }
 
@@ -62,18 +62,19 @@ export class CircuitCipher {
     if (sequence < 0n || sequence > maxSequence) {
       throw new KernelError('circuit.bad-sequence', `circuit ${this.id}: sequence ${sequence} does not fit in 64 bits`, { data: { circuit: this.id } });
     }
-    const datagram = new Uint8Array(headerBytes + message.length + authTagBytes);
+    // One Buffer for the whole datagram, written in place: an action's path allocates little.
+    const datagram = Buffer.allocUnsafe(headerBytes + message.length + authTagBytes);
     datagram[0] = datagramVersion;
     datagram[1] = this.#kind;
     datagram.set(this.tag, tagOffset);
-    new DataView(datagram.buffer).setBigUint64(sequenceOffset, sequence);
-    const header = datagram.subarray(0, headerBytes);
-    const cipher = createCipheriv(algorithm, this.#sendKey, nonceOf(sequence), { authTagLength: authTagBytes });
-    cipher.setAAD(header, { plaintextLength: message.length });
-    const body = Buffer.concat([cipher.update(message), cipher.final()]);
-    datagram.set(body, headerBytes);
+    datagram.writeBigUInt64BE(sequence, sequenceOffset);
+    const cipher = createCipheriv(algorithm, this.#sendKey, nonceOf(datagram.subarray(sequenceOffset, headerBytes)), { authTagLength: authTagBytes });
+    cipher.setAAD(datagram.subarray(0, headerBytes), { plaintextLength: message.length });
+    // A stream AEAD: update gives every byte, final only finishes the tag.
+    datagram.set(cipher.update(message), headerBytes);
+    cipher.final();
     datagram.set(cipher.getAuthTag(), headerBytes + message.length);
-    return datagram;
+    return new Uint8Array(datagram.buffer, datagram.byteOffset, datagram.byteLength);
   }
 
   /**
@@ -86,17 +87,16 @@ export class CircuitCipher {
     for (let i = 0; i < tagBytes; i += 1) {
       if (datagram[tagOffset + i] !== this.tag[i]) return { ok: false, reason: 'unknown' };
     }
-    const view = new DataView(datagram.buffer, datagram.byteOffset, datagram.byteLength);
-    const sequence = view.getBigUint64(sequenceOffset);
-    const bodyEnd = datagram.length - authTagBytes;
-    const decipher = createDecipheriv(algorithm, this.#receiveKey, nonceOf(sequence), { authTagLength: authTagBytes });
-    decipher.setAAD(datagram.subarray(0, headerBytes), { plaintextLength: bodyEnd - headerBytes });
-    decipher.setAuthTag(datagram.subarray(bodyEnd));
-    const plain = decipher.update(datagram.subarray(headerBytes, bodyEnd));
+    const bytes = Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength);
+    const sequence = bytes.readBigUInt64BE(sequenceOffset);
+    const bodyEnd = bytes.length - authTagBytes;
+    const decipher = createDecipheriv(algorithm, this.#receiveKey, nonceOf(bytes.subarray(sequenceOffset, headerBytes)), { authTagLength: authTagBytes });
+    decipher.setAAD(bytes.subarray(0, headerBytes), { plaintextLength: bodyEnd - headerBytes });
+    decipher.setAuthTag(bytes.subarray(bodyEnd));
+    const plain = decipher.update(bytes.subarray(headerBytes, bodyEnd));
     try {
-      const rest = decipher.final();
-      // A stream AEAD gives everything from update; final only checks the tag.
-      return { ok: true, sequence, message: rest.length === 0 ? new Uint8Array(plain) : new Uint8Array(Buffer.concat([plain, rest])) };
+      decipher.final();
+      return { ok: true, sequence, message: new Uint8Array(plain.buffer, plain.byteOffset, plain.byteLength) };
     } catch {
       return { ok: false, reason: 'forged' };
     }
