@@ -1,5 +1,6 @@
 import { benchBoot } from './boot/benchBoot.js';
 import { benchBuild } from './build.js';
+import { failoverBench } from './failover.js';
 import { benchFlash } from './flash/benchFlash.js';
 import { heartbeatBench } from './heartbeats.js';
 import { benchLatency } from './latency.js';
@@ -19,6 +20,7 @@ const benches: Readonly<Record<string, () => Promise<unknown>>> = {
   rollout: rolloutBench,
   streams: streamsBench,
   latency: benchLatency,
+  failover: failoverBench,
 };
 
 const asked = process.argv.slice(2);

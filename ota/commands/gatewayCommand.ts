@@ -3,11 +3,16 @@ import { findBuildingRoot } from '../../builder/model/findBuildingRoot.js';
 import { parseGatewayAddress } from '../../kernel-js/agent/agentCredentials.js';
 import type { CliContext } from '../../lib/cli/CliContext.js';
 import { startGateway } from '../gateway/startGateway.js';
+import { parseLostAfter } from '../scheduler/parseLostAfter.js';
+import { Scheduler } from '../scheduler/Scheduler.js';
 
 /** The gateway's default port: where boards made with `osmose image --gateway` are told to dial unless told otherwise. */
 export const defaultGatewayListen = '0.0.0.0:7443';
 
-/** `osmose gateway [--listen HOST:PORT]`: the building's gateway, until interrupted. */
+/**
+ * `osmose gateway [--listen HOST:PORT] [--lost-after N] [--watch]`: the building's gateway,
+ * until interrupted; with `--lost-after` or `--watch`, its scheduler too (docs/scheduler.md).
+ */
 export function registerGatewayCommand(program: Command, cli: CliContext): void {
   program
     .command('gateway')
@@ -15,16 +20,35 @@ export function registerGatewayCommand(program: Command, cli: CliContext): void 
     .option('--listen <host:port>', 'where boards connect', defaultGatewayListen)
     .option('--heartbeat <ms>', 'how often boards send heartbeats, in milliseconds', '1000')
     .option('--idle-heartbeat <ms>', 'how often boards that are not on trial send heartbeats (default: --heartbeat); a large building takes less control traffic at 5000')
+    .option('--lost-after <n>', 'fail over: a board that sends no heartbeat for N of its intervals (or whose connection drops and does not come back within them) is recorded down, and what it ran moves to a spare of its space, built and rolled out at once')
+    .option('--watch', 'build and roll out again, to the boards whose image changes, when building.yaml, the policies or an app change on disk')
     .option('--json', 'print events as JSON lines')
-    .action(async (options: { listen: string; heartbeat: string; idleHeartbeat?: string; json?: boolean }) => {
+    .action(async (options: { listen: string; heartbeat: string; idleHeartbeat?: string; lostAfter?: string; watch?: boolean; json?: boolean }) => {
       const root = findBuildingRoot(cli.cwd());
       const listen = parseGatewayAddress(options.listen, '--listen', true);
       const heartbeatMs = Number(options.heartbeat);
-      const running = await startGateway(cli, root, { listen, heartbeatMs, ...(options.idleHeartbeat === undefined ? {} : { idleHeartbeatMs: Number(options.idleHeartbeat) }), json: options.json === true, heartbeatOption: options.heartbeat });
+      const lostAfter = options.lostAfter === undefined ? undefined : parseLostAfter(options.lostAfter);
+      const idleHeartbeatMs = options.idleHeartbeat === undefined ? undefined : Number(options.idleHeartbeat);
+      const json = options.json === true;
+      const running = await startGateway(cli, root, { listen, heartbeatMs, ...(idleHeartbeatMs === undefined ? {} : { idleHeartbeatMs }), json, heartbeatOption: options.heartbeat });
+      let scheduler: Scheduler | undefined;
+      if (lostAfter !== undefined || options.watch === true) {
+        scheduler = await Scheduler.start({
+          root,
+          fleet: running.gateway.fleet,
+          heartbeatMs,
+          ...(idleHeartbeatMs === undefined ? {} : { idleHeartbeatMs }),
+          ...(lostAfter === undefined ? {} : { lostAfter }),
+          watch: options.watch === true,
+          onLog: (line) => (json ? cli.stdout(`${JSON.stringify({ event: 'log', message: line })}\n`) : cli.stderr(`gateway: ${line}\n`)),
+          ...(json ? { onRecord: (record) => cli.stdout(`${JSON.stringify({ event: 'reschedule', ...record })}\n`) } : {}),
+        });
+      }
       await new Promise<void>((done) => {
         process.once('SIGINT', done);
         process.once('SIGTERM', done);
       });
+      await scheduler?.close();
       await running.close();
     });
 }

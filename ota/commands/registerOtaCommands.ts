@@ -3,6 +3,7 @@ import type { CliContext } from '../../lib/cli/CliContext.js';
 import { registerGatewayCommand } from './gatewayCommand.js';
 import { registerLedgerRolloutsCommand } from './ledgerRolloutsCommand.js';
 import { registerRolloutCommand } from './rolloutCommand.js';
+import { registerScheduleCommand } from './scheduleCommand.js';
 import { addSimGatewayOptions } from './simGatewayOptions.js';
 import { registerStatusCommand } from './statusCommand.js';
 
@@ -11,6 +12,7 @@ export function registerOtaCommands(program: Command, cli: CliContext): void {
   registerGatewayCommand(program, cli);
   registerRolloutCommand(program, cli);
   registerStatusCommand(program, cli);
+  registerScheduleCommand(program, cli);
   registerLedgerRolloutsCommand(program, cli);
   addSimGatewayOptions(program, cli);
 }

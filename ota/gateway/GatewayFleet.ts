@@ -5,6 +5,7 @@ import { refreshRepository } from '../../builder/trust/refreshRepository.js';
 import { InputError } from '../../lib/OsmoseError.js';
 import { RolloutJournal } from '../rollout/RolloutJournal.js';
 import { resumeRollout } from '../rollout/resumeRollout.js';
+import { boardIndex } from '../rollout/rolloutBoard.js';
 import { progressSteps, type ProgressStep, type RolloutAction, type RolloutInput } from '../rollout/RolloutInput.js';
 import type { MaintenanceWindow, MaxFailures, WaveSize } from '../rollout/RolloutSpec.js';
 import type { RolloutState } from '../rollout/RolloutState.js';
@@ -44,6 +45,18 @@ export interface RolloutRequest {
   readonly maxFailures: MaxFailures;
   readonly windows: readonly MaintenanceWindow[];
   readonly healthTimeoutMs: number;
+  /** Only these boards of the build (the scheduler's, after a failover); every board by default. */
+  readonly boards?: readonly string[];
+}
+
+/** A change of a board's link to the gateway, as watchBoards tells it: it enrolled, sent a heartbeat, or its session ended. */
+export interface BoardLink {
+  readonly kind: 'enrolled' | 'heartbeat' | 'gone';
+  readonly board: string;
+  /** ISO time the gateway saw it. */
+  readonly at: string;
+  /** What the gateway knows of the board after the change. */
+  readonly record: BoardRecord;
 }
 
 interface Connected {
@@ -71,6 +84,7 @@ export class GatewayFleet {
   #journal: RolloutJournal | undefined;
   #ticker: NodeJS.Timeout | undefined;
   readonly #watchers = new Set<(state: RolloutState) => void>();
+  readonly #linkWatchers = new Set<(link: BoardLink) => void>();
   /** Boards with an offer on its way (waiting for the journal, or for the board's answer): not offered again meanwhile. */
   readonly #offering = new Set<string>();
   #closed = false;
@@ -150,6 +164,7 @@ export class GatewayFleet {
     const connected: Connected = { remote, record };
     this.#connected.set(hello.board, connected);
     if (previous !== undefined) this.#onLog(`${hello.board} connected again; its previous session is dropped`);
+    this.#link('enrolled', record);
     // Where the board stood before this enrolment: seeing it online may offer it the update
     // afresh (a deferred board), and that offer must not be sent twice.
     const inRollout = this.#rollout?.boards.find((entry) => entry.board === hello.board);
@@ -185,6 +200,7 @@ export class GatewayFleet {
           missed: before.missed + missed,
         };
         this.#records.set(hello.board, next);
+        this.#link('heartbeat', next);
         if (next.busy !== before.busy || next.image !== before.image) this.#feed({ kind: 'seen', at: now(), board: hello.board, online: true, image: next.image, busy: next.busy });
       },
       report: (event) => {
@@ -198,6 +214,7 @@ export class GatewayFleet {
         this.#connected.delete(hello.board);
         const before = this.#records.get(hello.board) ?? record;
         this.#records.set(hello.board, { ...before, online: false });
+        this.#link('gone', { ...before, online: false });
         this.#feed({ kind: 'seen', at: now(), board: hello.board, online: false, image: null });
       },
     };
@@ -217,7 +234,9 @@ export class GatewayFleet {
     this.#build = await BuildFiles.open(this.#root);
     const timezone = this.#build.plan.building.timezone ?? 'UTC';
     const id = `r-${this.#build.commit.slice(0, 8)}-${Date.now().toString(36)}`;
-    const spec = { id, build: this.#build.commit, startedAt: now(), ...request, timezone, targets: this.#build.rolloutTargets() };
+    const { boards, ...options } = request;
+    const targets = this.#build.rolloutTargets().filter((target) => boards?.includes(target.board) ?? true);
+    const spec = { id, build: this.#build.commit, startedAt: now(), ...options, timezone, targets };
     // The rollout before may have ended in a batch not yet written (an abort just now): the
     // ledger would still name it current and refuse this one.
     await this.#journal?.flush();
@@ -242,6 +261,16 @@ export class GatewayFleet {
     return this.#rollout;
   }
 
+  /** Calls `watch` with every board's enrolments, heartbeats and ends of session (ota/scheduler watches for lost boards), until the returned function is called. */
+  watchBoards(watch: (link: BoardLink) => void): () => void {
+    this.#linkWatchers.add(watch);
+    return () => this.#linkWatchers.delete(watch);
+  }
+
+  #link(kind: BoardLink['kind'], record: BoardRecord): void {
+    for (const watch of this.#linkWatchers) watch({ kind, board: record.board, at: now(), record });
+  }
+
   /** Calls `watch` with the rollout's state after every change, until the returned function is called. */
   watch(watch: (state: RolloutState) => void): () => void {
     this.#watchers.add(watch);
@@ -259,6 +288,8 @@ export class GatewayFleet {
   #feed(input: RolloutInput): void {
     const state = this.#rollout;
     if (state === undefined || this.#closed) return;
+    // A rollout of some boards only (a failover's) has nothing to learn from the others coming and going.
+    if (input.kind === 'seen' && boardIndex(state, input.board) === undefined) return;
     const step = stepRollout(state, input);
     this.#rollout = step.state;
     const meaningful = step.events.filter((event) => event.kind !== 'ignored' || input.kind !== 'tick');

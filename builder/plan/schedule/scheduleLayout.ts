@@ -8,6 +8,7 @@
  */
 export const scheduleRef = 'refs/osmose/schedule';
 
+/** Where each file sits in the schedule ref's tree. */
 export const scheduleLayout = {
   down: 'down.json',
   reschedules: 'reschedules',

@@ -12,6 +12,7 @@ export interface ScheduleChange {
   readonly message: string;
 }
 
+/** What updateSchedule did: the commit it made, or that it made none. */
 export interface ScheduleUpdate {
   /** The ref's commit after the update; undefined when `edit` changed nothing and there was none. */
   readonly commit: string | undefined;
