@@ -95,7 +95,7 @@ beforeAll(async () => {
   await buildBuilding({ root, timestamp: Math.floor(Date.now() / 1000) - 60 });
   gateway = await Gateway.start({ root, listen: { host: '127.0.0.1', port: 0 }, heartbeatMs: 50, tickMs: 50, onLog: (line) => logs.push(`gateway: ${line}`) });
   control = await serveGatewayControl(gateway, gatewayControlSocket(root));
-  scheduler = await Scheduler.start({ root, fleet: gateway.fleet, lostAfter: 4, heartbeatMs: 50, watch: true, settleMs: 200, healthTimeoutMs: 60_000, onLog: (line) => logs.push(line) });
+  scheduler = await Scheduler.start({ root, fleet: gateway.fleet, lostAfter: 6, heartbeatMs: 50, watch: true, settleMs: 200, healthTimeoutMs: 60_000, onLog: (line) => logs.push(line) });
   const epoch = Math.floor(Date.now() / 1000);
   building = await SimBuilding.start(root, {
     boardsDir: join(parent, 'boards'),
