@@ -14,6 +14,8 @@ import { SimBuilding } from '../image/sim/SimBuilding.js';
 import { bootBoard, type BootedBoard } from '../kernel-js/boot/bootBoard.js';
 import type { DatagramPort } from '../kernel-js/circuit/DatagramPort.js';
 import { udpDatagramPort } from '../kernel-js/circuit/udpDatagramPort.js';
+import { decodeWav, encodeWav } from '../drivers/audio/wav.js';
+import { mkdir } from 'node:fs/promises';
 
 // A room whose button is on one board and whose lamp is on another: the planner runs the
 // lights app on the switch's board and gives the lamp a control circuit, keyed at build time.
@@ -216,4 +218,89 @@ describe('between two booted boards over UDP', () => {
     // Neither reached the lamp.
     expect(lamp()).toBe(0);
   }, 60_000);
+});
+
+// Audio across stream circuits: a relay app on a board with no devices of its own captures a
+// microphone on one board and plays what it hears on a speaker on a third, each over a
+// stream circuit (TCP, sealed frames, flow control).
+const relayApp = `import { EventKind, Status, audio } from "osmose";
+
+const mic = audio.microphone("mic");
+const speaker = audio.speaker("speaker");
+
+export function start(): Status {
+  return mic.start();
+}
+
+export function handle(kind: EventKind, source: i32, value: i32): Status {
+  if (kind != EventKind.Audio || !mic.is(source)) return Status.Ignored;
+  const pcm = new Uint8Array(value);
+  const taken = mic.read(pcm);
+  if (taken < 0) return taken;
+  const played = speaker.write(pcm.subarray(0, taken));
+  return played < 0 ? played : Status.Ok;
+}
+`;
+
+const audioBuilding = (ports: readonly number[]): string => `osmose: 1
+building: {id: streams-test, name: Streams}
+spaces:
+  - id: studio
+    kind: room
+    name: Studio
+    boards:
+      - id: studio-mic
+        board: sim
+        address: 127.0.0.1:${ports[0]}
+        devices:
+          mic: {driver: audio-in, rate: 16000, channels: 1}
+      - id: studio-relay
+        board: sim
+        address: 127.0.0.1:${ports[1]}
+      - id: studio-speaker
+        board: sim
+        address: 127.0.0.1:${ports[2]}
+        devices:
+          speaker: {driver: audio-out, rate: 16000, channels: 1}
+apps:
+  - name: relay
+    source: apps/relay
+    place: {ids: [studio-relay]}
+    needs: [mic, speaker]
+policies:
+  default: deny
+  rules:
+    - app: relay
+      allow: [audio.in, audio.out, channel]
+`;
+
+describe('audio across stream circuits', () => {
+  it('a microphone on one board is heard on a speaker on another, through an app on a third', async () => {
+    const streamsRoot = join(parent, 'streams');
+    expect(await runCli(['init', streamsRoot, '--template', 'coworking'], { cwd: parent, stdout: () => undefined, stderr: () => undefined, env: { OSMOSE_ROOT_PASSPHRASE: 'test passphrase' }, interactive: false })).toBe(0);
+    await mkdir(join(streamsRoot, 'apps', 'relay', 'assembly'), { recursive: true });
+    await writeFile(join(streamsRoot, 'apps', 'relay', 'assembly', 'index.ts'), relayApp);
+    await writeFile(join(streamsRoot, 'building.yaml'), audioBuilding([await freePort(), await freePort(), await freePort()]));
+    await buildBuilding({ root: streamsRoot, timestamp: Math.floor(Date.now() / 1000) - 60 });
+    const sim = await SimBuilding.start(streamsRoot, { boardsDir: join(parent, 'streams-sim') });
+    try {
+      // The relay's start asked the microphone's board to capture, across the circuit.
+      await until('the microphone to capture', () => (sim.injectWav('studio-mic', 'mic', encodeWav({ rate: 16_000, channels: 1, samples: new Int16Array(0) })) ? true : undefined));
+      const samples = Int16Array.from({ length: 16_000 }, (_, i) => Math.round(8000 * Math.sin(i / 10)));
+      expect(sim.injectWav('studio-mic', 'mic', encodeWav({ rate: 16_000, channels: 1, samples }))).toBe(true);
+      const heard = await until('the speaker to play a second of audio', () => {
+        const played = decodeWav(sim.speakerWav('studio-speaker', 'speaker')).samples;
+        return played.length >= samples.length ? played : undefined;
+      });
+      // Every sample, in order, nothing lost or added on the way.
+      expect(Array.from(heard.subarray(0, samples.length))).toEqual(Array.from(samples));
+      const config = JSON.parse(execFileSync('git', ['-C', streamsRoot, 'show', `${ledgerRef}:configs/studio-relay.json`], { encoding: 'utf8' })) as BoardConfig;
+      expect(config.circuits.map((c) => [c.id, c.kind, c.bandwidth])).toEqual([
+        ['relay@studio-relay/mic', 'stream', 32_000],
+        ['relay@studio-relay/speaker', 'stream', 32_000],
+      ]);
+    } finally {
+      await sim.close();
+    }
+  }, 120_000);
 });

@@ -344,10 +344,22 @@ async function withPolicyHints(root: string, known: Building | undefined, plan: 
 function byBoard(
   plan: BuildPlan,
   secret: Uint8Array,
-): { fragments: Map<string, PlannedFragment[]>; circuits: Map<string, PlannedCircuit>; addresses: Map<string, string>; secret: Uint8Array } {
+): {
+  fragments: Map<string, PlannedFragment[]>;
+  circuits: Map<string, PlannedCircuit>;
+  addresses: Map<string, string>;
+  settings: Map<string, Readonly<Record<string, unknown>>>;
+  secret: Uint8Array;
+} {
   const fragments = new Map<string, PlannedFragment[]>();
   for (const fragment of plan.fragments) fragments.set(fragment.board, [...(fragments.get(fragment.board) ?? []), fragment]);
-  return { fragments, circuits: new Map(plan.circuits.map((circuit) => [circuit.id, circuit])), addresses: new Map(plan.boards.map((board) => [board.id, board.address])), secret };
+  return {
+    fragments,
+    circuits: new Map(plan.circuits.map((circuit) => [circuit.id, circuit])),
+    addresses: new Map(plan.boards.map((board) => [board.id, board.address])),
+    settings: new Map(plan.boards.flatMap((board) => Object.entries(board.devices).map(([alias, device]) => [`${board.id}/${alias}`, device.settings] as const))),
+    secret,
+  };
 }
 
 function boardConfig(board: PlannedBoard, building: BuildPlan['building'], index: ReturnType<typeof byBoard>, toolchain: ToolchainIdentity): BoardConfig {
@@ -355,7 +367,7 @@ function boardConfig(board: PlannedBoard, building: BuildPlan['building'], index
   const circuits = board.circuits.flatMap((id) => index.circuits.get(id) ?? []).map((circuit): BoardCircuit => ({
     ...circuit,
     app: { ...circuit.app, address: index.addresses.get(circuit.app.board) ?? '' },
-    device: { ...circuit.device, address: index.addresses.get(circuit.device.board) ?? '' },
+    device: { ...circuit.device, address: index.addresses.get(circuit.device.board) ?? '', settings: index.settings.get(`${circuit.device.board}/${circuit.device.device}`) ?? {} },
     key: circuitKey(index.secret, building.id, circuit),
   }));
   return {

@@ -8,7 +8,11 @@ import { circuitEndOf } from '../circuit/circuitEndOf.js';
 import { CircuitMux, type CircuitMuxCounters } from '../circuit/CircuitMux.js';
 import type { DatagramPort } from '../circuit/DatagramPort.js';
 import { udpDatagramPort } from '../circuit/udpDatagramPort.js';
+import { parseGatewayAddress } from '../agent/parseGatewayAddress.js';
 import { KernelError } from '../KernelError.js';
+import { openStreamCircuit } from '../stream/openStreamCircuit.js';
+import type { StreamLink } from '../stream/StreamLink.js';
+import { StreamListener } from '../stream/StreamListener.js';
 import type { KernelPresence } from '../host/KernelPresence.js';
 import { openBoardDevices, type BoardDevices } from '../host/openBoardDevices.js';
 import { Watchdog, type WatchdogHealth, type WatchdogOptions, type WatchdogStop } from '../run/Watchdog.js';
@@ -111,6 +115,11 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
     await devices.close();
     throw error;
   });
+  const streams = await openStreams(choice.identity.board, slot.config.circuits).catch(async (error: unknown) => {
+    await mux?.close();
+    await devices.close();
+    throw error;
+  });
   const watchdog = new Watchdog({
     ...options,
     digital: devices.digital,
@@ -121,6 +130,7 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
     modules: slot.modules,
     limits: spec.limits,
     ...(mux === undefined ? {} : { circuits: (circuit: CircuitConfig) => (circuit.kind === 'control' ? mux.open(circuit, circuitEndOf(circuit, choice.identity.board)) : undefined) }),
+    streams: (circuit: CircuitConfig) => streams.links.get(circuit.id),
     onReady: () => {
       const byAgent = (state: BoardState): boolean => options.confirm === 'by-agent' && (!state.confirmed || state.awaitingCommit === true);
       void update((state) => (byAgent(state) ? state : confirmedState(state, slot))).then(settle);
@@ -153,6 +163,7 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
     close: async () => {
       await watchdog.close();
       await mux?.close();
+      streams.close();
       await devices.close();
       await writes;
     },
@@ -165,6 +176,33 @@ async function openCircuits(board: string, circuits: readonly CircuitConfig[], d
   if (address === undefined) return undefined;
   const port = datagrams === undefined ? await udpDatagramPort(circuitBindAddress(address)) : await datagrams(address);
   return new CircuitMux(port);
+}
+
+/** The audio devices a board reaches across stream circuits (streamDevices): what is worth opening a link for. */
+const streamedDrivers: ReadonlySet<string> = new Set(['audio-in', 'audio-out']);
+
+/**
+ * The board's ends of its stream circuits to audio devices, as TCP stream links: one listener
+ * on the board's circuit address for the circuits whose app end it is, and a link dialing the
+ * app's board for each whose device end it is (it keeps dialing until that board answers).
+ */
+async function openStreams(board: string, circuits: readonly CircuitConfig[]): Promise<{ readonly links: ReadonlyMap<string, StreamLink>; close(): void }> {
+  const wanted = circuits.filter((c) => c.kind === 'stream' && streamedDrivers.has(c.device.driver) && (c.app.board === board || c.device.board === board));
+  const links = new Map<string, StreamLink>();
+  let listener: StreamListener | undefined;
+  const close = (): void => {
+    for (const link of links.values()) link.close();
+    listener?.close();
+  };
+  try {
+    const address = boardCircuitAddress(board, circuits);
+    if (address !== undefined && wanted.some((c) => c.app.board === board)) listener = await StreamListener.listen(parseGatewayAddress(circuitBindAddress(address), 'circuit address'));
+    for (const circuit of wanted) links.set(circuit.id, await openStreamCircuit(circuit, board, listener === undefined ? {} : { listener }));
+  } catch (error) {
+    close();
+    throw error;
+  }
+  return { links, close };
 }
 
 function displaysOf(devices: BoardDevices): ReadonlyMap<string, Display> {

@@ -38,8 +38,8 @@ export interface CircuitDevices {
  * a device on another board looks like a local device to the host: writing a remote lamp sends
  * one datagram, and a remote button's changes arrive as Press and Release. At a device end,
  * what arrives is applied to the board's own driver and the driver's changes are sent. Only
- * gpio-in and gpio-out are carried this way; a circuit to another driver is left to the stream
- * circuits and said so once.
+ * gpio-in and gpio-out are carried this way: a control circuit to a serial line is said so
+ * once and left closed, and stream circuits are streamDevices'.
  */
 export function circuitDevices(options: CircuitDevicesOptions): CircuitDevices {
   const me = options.config.board.id;
@@ -56,8 +56,10 @@ export function circuitDevices(options: CircuitDevicesOptions): CircuitDevices {
     const atApp = circuit.app.board === me;
     const atDevice = circuit.device.board === me;
     if (!atApp && !atDevice) continue;
-    if (!digital || circuit.kind !== 'control') {
-      options.log(circuit.id, logLevel.Warn, `circuit ${circuit.id} reaches a ${circuit.device.driver} device, which this shim carries only over a stream circuit; not served`);
+    // Stream circuits are streamDevices'.
+    if (circuit.kind !== 'control') continue;
+    if (!digital) {
+      options.log(circuit.id, logLevel.Warn, `circuit ${circuit.id} reaches a ${circuit.device.driver} device, which this shim does not carry across a circuit yet; not served`);
       continue;
     }
     const end = options.open(circuit);

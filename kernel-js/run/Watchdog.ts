@@ -1,8 +1,9 @@
 import { isOsmoseError, OsmoseError, type OsmoseErrorJson } from '../../lib/OsmoseError.js';
-import type { Digital, Display, OpenedDriver } from '../../drivers/index.js';
+import type { AudioIn, AudioOut, Digital, Display, OpenedDriver } from '../../drivers/index.js';
 import type { KernelBoardConfig } from '../boot/KernelImage.js';
 import type { CircuitConfig } from '../circuit/CircuitConfig.js';
 import { circuitDevices, type CircuitDevices } from '../host/circuitDevices.js';
+import { streamDevices, type StreamDevices } from '../host/streamDevices.js';
 import { deferredDisplay } from '../host/deferredDisplay.js';
 import type { KernelChannel } from '../host/KernelChannels.js';
 import { memoryDevices, type KernelDevices, type KernelDigital } from '../host/KernelDevices.js';
@@ -43,6 +44,8 @@ export interface WatchdogOptions {
    * devices at a circuit's far end are served. Without it, circuits are left closed.
    */
   readonly circuits?: (circuit: CircuitConfig) => KernelChannel | undefined;
+  /** This board's end of one of its stream circuits, already open (bootBoard opens them); audio devices across them are reached through it. */
+  readonly streams?: (circuit: CircuitConfig) => KernelChannel | undefined;
 }
 
 export interface WatchdogStop {
@@ -78,6 +81,7 @@ export class Watchdog {
   readonly #memory: ReturnType<typeof memoryDevices>;
   readonly #unwatch: (() => void)[] = [];
   readonly #circuits: CircuitDevices;
+  readonly #streams: StreamDevices;
   #kernel: Unikernel | undefined;
   #restart: NodeJS.Timeout | undefined;
   #trapTimes: number[] = [];
@@ -119,8 +123,23 @@ export class Watchdog {
       input: (device, level) => this.input(device, level),
       log: (circuit, level, message) => this.#o.onLog?.(circuit, level, message),
     });
-    const displays = new Map([...(options.displays ?? [])].map(([name, display]) => [name, deferredDisplay(display, (op, error) => this.#o.onLog?.(name, 3, `the display driver refused ${op}: ${error instanceof Error ? error.message : String(error)}`))] as const));
     const opened = (device: string): OpenedDriver | undefined => options.drivers?.get(device);
+    const localMicrophone = (device: string): AudioIn | undefined => {
+      const found = opened(device);
+      return found?.class === 'audio-in' ? found.driver : undefined;
+    };
+    const localSpeaker = (device: string): AudioOut | undefined => {
+      const found = opened(device);
+      return found?.class === 'audio-out' ? found.driver : undefined;
+    };
+    this.#streams = streamDevices({
+      config: options.config,
+      open: (circuit) => options.streams?.(circuit),
+      microphone: localMicrophone,
+      speaker: localSpeaker,
+      log: (circuit, level, message) => this.#o.onLog?.(circuit, level, message),
+    });
+    const displays = new Map([...(options.displays ?? [])].map(([name, display]) => [name, deferredDisplay(display, (op, error) => this.#o.onLog?.(name, 3, `the display driver refused ${op}: ${error instanceof Error ? error.message : String(error)}`))] as const));
     this.#devices = {
       ...options.surroundings,
       digital: (device) => digital.get(device) ?? this.#circuits.digital(device) ?? this.#memory.digital(device),
@@ -129,14 +148,8 @@ export class Watchdog {
         const found = opened(device);
         return found?.class === 'serial' ? found.driver : undefined;
       },
-      microphone: (device) => {
-        const found = opened(device);
-        return found?.class === 'audio-in' ? found.driver : undefined;
-      },
-      speaker: (device) => {
-        const found = opened(device);
-        return found?.class === 'audio-out' ? found.driver : undefined;
-      },
+      microphone: (device) => localMicrophone(device) ?? this.#streams.microphone(device),
+      speaker: (device) => localSpeaker(device) ?? this.#streams.speaker(device),
       enclave: (device) => {
         const found = opened(device);
         return found?.class === 'enclave' ? found.driver : undefined;
@@ -204,6 +217,7 @@ export class Watchdog {
     this.#closed = true;
     for (const unwatch of this.#unwatch.splice(0)) unwatch();
     this.#circuits.close();
+    this.#streams.close();
     if (this.#restart !== undefined) clearTimeout(this.#restart);
     this.#kernel?.close();
     this.#kernel = undefined;
