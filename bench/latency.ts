@@ -24,6 +24,8 @@ export interface LatencyFigures {
   readonly presses: number;
   readonly osmose: PathFigures;
   readonly broker: PathFigures;
+  /** A bare UDP datagram between two Node processes, no app, no crypto: the floor of any path here. */
+  readonly floor: PathFigures;
 }
 
 export interface PathFigures {
@@ -107,7 +109,7 @@ class BoardProcess {
     });
   }
 
-  send(message: { press: number } | { stop: true }): void {
+  send(message: { press: number } | { report: number } | { stop: true }): void {
     this.#child.send(message);
   }
 
@@ -130,8 +132,9 @@ async function pressMany(sw: BoardProcess, ceiling: BoardProcess, from: number, 
   const latencies: number[] = [];
   for (let n = from; n < from + count; n++) {
     sw.send({ press: n });
-    const pressed = await sw.next();
     const lit = await ceiling.next(lostAfterMs);
+    sw.send({ report: n });
+    const pressed = await sw.next();
     if (pressed === undefined || !('pressed' in pressed)) throw new Error(`the switch did not press ${n}`);
     latencies.push(lit !== undefined && 'lit' in lit ? Number(BigInt(lit.at) - BigInt(pressed.at)) / 1e6 : Number.NaN);
   }
@@ -198,18 +201,19 @@ export async function benchLatency(): Promise<LatencyFigures> {
 
     const osmose = { sw: new BoardProcess('osmose-switch', join(parent, 'boards', 'room-switch')), ceiling: new BoardProcess('osmose-ceiling', join(parent, 'boards', 'room-ceiling')) };
     const mqtt = { sw: new BoardProcess('mqtt-switch', broker.url), ceiling: new BoardProcess('mqtt-ceiling', broker.url) };
-    boards.push(osmose.sw, osmose.ceiling, mqtt.sw, mqtt.ceiling);
-    for (const [board, what] of [[osmose.ceiling, 'the ceiling board'], [osmose.sw, 'the switch board'], [mqtt.ceiling, 'the MQTT subscriber'], [mqtt.sw, 'the MQTT publisher']] as const) await ready(board, what);
+    const floorPort = String(await freePort());
+    const udp = { sw: new BoardProcess('udp-switch', floorPort), ceiling: new BoardProcess('udp-ceiling', floorPort) };
+    boards.push(osmose.sw, osmose.ceiling, mqtt.sw, mqtt.ceiling, udp.sw, udp.ceiling);
+    for (const [board, what] of [[osmose.ceiling, 'the ceiling board'], [osmose.sw, 'the switch board'], [mqtt.ceiling, 'the MQTT subscriber'], [mqtt.sw, 'the MQTT publisher'], [udp.ceiling, 'the UDP receiver'], [udp.sw, 'the UDP sender']] as const) await ready(board, what);
 
-    await pressMany(osmose.sw, osmose.ceiling, 0, warmup);
-    await pressMany(mqtt.sw, mqtt.ceiling, 0, warmup);
-    const times = { osmose: [] as number[], broker: [] as number[] };
+    const paths = { osmose, broker: mqtt, floor: udp };
+    for (const path of Object.values(paths)) await pressMany(path.sw, path.ceiling, 0, warmup);
+    const times = { osmose: [] as number[], broker: [] as number[], floor: [] as number[] };
     const perBlock = presses / blocks;
     for (let block = 0; block < blocks; block++) {
-      times.osmose.push(...(await pressMany(osmose.sw, osmose.ceiling, warmup + block * perBlock, perBlock)));
-      times.broker.push(...(await pressMany(mqtt.sw, mqtt.ceiling, warmup + block * perBlock, perBlock)));
+      for (const [name, path] of Object.entries(paths) as [keyof typeof paths, (typeof paths)[keyof typeof paths]][]) times[name].push(...(await pressMany(path.sw, path.ceiling, warmup + block * perBlock, perBlock)));
     }
-    const result: LatencyFigures = { presses, osmose: figures(times.osmose), broker: figures(times.broker) };
+    const result: LatencyFigures = { presses, osmose: figures(times.osmose), broker: figures(times.broker), floor: figures(times.floor) };
     print(result);
     return result;
   } finally {
@@ -222,10 +226,11 @@ export async function benchLatency(): Promise<LatencyFigures> {
 function print(result: LatencyFigures): void {
   const ms = (value: number): string => `${value.toFixed(3)} ms`;
   const line = (path: PathFigures): string => `p50 ${ms(path.p50)}  p99 ${ms(path.p99)}  p99.9 ${ms(path.p999)}  max ${ms(path.max)}  lost ${path.lost}`;
-  const { osmose, broker } = result;
+  const { osmose, broker, floor } = result;
   console.log(`latency: a button on one board lighting a lamp on another, each board its own process on 127.0.0.1, ${result.presses} presses a path in ${blocks} alternating blocks, ${warmup} warm-up presses each`);
   console.log(`  baseline  mosquitto (publish → subscribe → actuate)   ${line(broker)}`);
   console.log(`  osmose    control circuit (one sealed UDP datagram)  ${line(osmose)}`);
+  console.log(`  floor     a bare UDP datagram, no app, no crypto     ${line(floor)}`);
   console.log(`  ratio     ${(broker.p50 / osmose.p50).toFixed(1)}× lower at p50, ${(broker.p99 / osmose.p99).toFixed(1)}× at p99, ${(broker.p999 / osmose.p999).toFixed(1)}× at p99.9`);
   console.log(`  targets   p99 ≤ 1 ms: ${osmose.p99 <= 1 ? 'met' : 'missed'}; ≥ 5× lower than the broker at p99: ${broker.p99 / osmose.p99 >= 5 ? 'met' : 'missed'}`);
 }

@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { hrtime } from 'node:process';
 import { connect, type MqttClient } from 'mqtt';
 import { openDriver, simBoardBuses } from '../../drivers/index.js';
@@ -9,10 +10,12 @@ import { bootBoard } from '../../kernel-js/boot/bootBoard.js';
 //   osmose-ceiling DIR    boots the board; each change of its lamp's line is reported
 //   mqtt-switch URL       each {press} publishes one message to the broker
 //   mqtt-ceiling URL      subscribes, and each message toggles a lamp driver on sim buses
+//   udp-switch PORT       each {press} sends one bare UDP datagram to 127.0.0.1:PORT (the floor)
+//   udp-ceiling PORT      reports each datagram that arrives on 127.0.0.1:PORT
 //
 // Times are process.hrtime (CLOCK_MONOTONIC), which every process of the machine shares.
 
-export type LatencyRole = 'osmose-switch' | 'osmose-ceiling' | 'mqtt-switch' | 'mqtt-ceiling';
+export type LatencyRole = 'osmose-switch' | 'osmose-ceiling' | 'mqtt-switch' | 'mqtt-ceiling' | 'udp-switch' | 'udp-ceiling';
 export type LatencyMessage = { readonly ready: true } | { readonly pressed: number; readonly at: string } | { readonly lit: number; readonly at: string };
 
 export const topic = 'building/room/button';
@@ -28,6 +31,9 @@ async function main(): Promise<void> {
   const [role, target = ''] = process.argv.slice(2) as [LatencyRole, string];
   let close: () => Promise<void>;
   let press: ((n: number) => void) | undefined;
+  // When each press happened, told only when asked (after its lamp), so that no message to the
+  // bench competes for the processor while a press travels.
+  const pressed = new Map<number, string>();
   switch (role) {
     case 'osmose-switch': {
       const board = await bootBoard(target);
@@ -39,8 +45,7 @@ async function main(): Promise<void> {
         // The button is active low with a pull-up: down is a press, up its release.
         gpio.setInput(buttonLine, 0);
         gpio.setInput(buttonLine, 1);
-        // Reported after what the press queued has gone out, on both paths alike.
-        setImmediate(() => send({ pressed: n, at }));
+        pressed.set(n, at);
       };
       close = () => board.close();
       break;
@@ -60,7 +65,7 @@ async function main(): Promise<void> {
       press = (n) => {
         const at = now();
         client.publish(topic, 'press', { qos: 0 });
-        setImmediate(() => send({ pressed: n, at }));
+        pressed.set(n, at);
       };
       close = () => client.endAsync();
       break;
@@ -86,11 +91,34 @@ async function main(): Promise<void> {
       };
       break;
     }
+    case 'udp-switch': {
+      const socket = createSocket('udp4');
+      const datagram = Uint8Array.of(1, 1);
+      press = (n) => {
+        const at = now();
+        socket.send(datagram, Number(target), '127.0.0.1');
+        pressed.set(n, at);
+      };
+      close = () => new Promise((resolve) => socket.close(() => resolve()));
+      break;
+    }
+    case 'udp-ceiling': {
+      const socket = createSocket('udp4');
+      let lit = 0;
+      socket.on('message', () => send({ lit: lit++, at: now() }));
+      await new Promise<void>((resolve) => socket.bind(Number(target), '127.0.0.1', resolve));
+      close = () => new Promise((resolve) => socket.close(() => resolve()));
+      break;
+    }
     default:
       throw new Error(`no latency role ${String(role)}`);
   }
-  process.on('message', (message: { press?: number; stop?: true }) => {
+  process.on('message', (message: { press?: number; report?: number; stop?: true }) => {
     if (message.press !== undefined) press?.(message.press);
+    if (message.report !== undefined) {
+      send({ pressed: message.report, at: pressed.get(message.report) ?? '0' });
+      pressed.delete(message.report);
+    }
     if (message.stop === true) void close().then(() => process.exit(0));
   });
   send({ ready: true });
