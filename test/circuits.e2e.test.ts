@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,13 +8,13 @@ import { buildBuilding } from '../builder/build/buildBuilding.js';
 import type { BoardConfig } from '../builder/build/BoardImage.js';
 import type { BuildPlan } from '../builder/plan/BuildPlan.js';
 import { runCli } from '../cli/runCli.js';
+import { decodeWav, encodeWav } from '../drivers/audio/wav.js';
 import { writeBoardDirectory } from '../image/boardDirectory/writeBoardDirectory.js';
 import { SimBuilding } from '../image/sim/SimBuilding.js';
 import { bootBoard, type BootedBoard } from '../kernel-js/boot/bootBoard.js';
 import type { DatagramPort } from '../kernel-js/circuit/DatagramPort.js';
 import { udpDatagramPort } from '../kernel-js/circuit/udpDatagramPort.js';
-import { decodeWav, encodeWav } from '../drivers/audio/wav.js';
-import { mkdir } from 'node:fs/promises';
+import { freePort } from './freePort.js';
 
 // A room whose button is on one board and whose lamp is on another: the planner runs the
 // lights app on the switch's board and gives the lamp a control circuit, keyed at build time.
@@ -54,16 +53,6 @@ policies:
     - app: lights
       allow: [gpio, channel]
 `;
-
-/** A port nobody holds now (TCP and UDP share the numbers; the test binds it for UDP next). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -32,6 +31,7 @@ import type { RolloutSummary } from '../ota/rollout/rolloutSummary.js';
 import { BoardProcess } from './BoardProcess.js';
 import { ByteProxy } from './ByteProxy.js';
 import { cliMain, CliProcess } from './CliProcess.js';
+import { freePort } from './freePort.js';
 
 // The update path under faults, with real processes: each board runs the shim a board's image
 // carries (the bundled `osmose boot`) in its own process, under its update agent, over mutual
@@ -462,14 +462,6 @@ describe('a download under faults', () => {
     expect(downloadedBytes(board)).toBe(need.reduce((sum, each) => sum + each.length, 0) + (file?.length ?? 0));
   }, 60_000);
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** `osmose ARGS` in the building, the built program in its own process, to its end. */
 async function osmose(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
