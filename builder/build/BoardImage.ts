@@ -35,8 +35,8 @@ export interface BoardConfig {
  */
 export interface BoardCircuit extends Omit<PlannedCircuit, 'app' | 'device'> {
   readonly app: PlannedCircuit['app'] & { readonly address: string };
-  /** The device's end, with its driver settings: an app end needs an audio device's rate and channels. */
-  readonly device: PlannedCircuit['device'] & { readonly address: string; readonly settings: Readonly<Record<string, unknown>> };
+  /** The device's end; a stream circuit's carries the device's driver settings too (an app end needs an audio device's rate and channels). */
+  readonly device: PlannedCircuit['device'] & { readonly address: string; readonly settings?: Readonly<Record<string, unknown>> };
   readonly key: string;
 }
 

@@ -367,7 +367,13 @@ function boardConfig(board: PlannedBoard, building: BuildPlan['building'], index
   const circuits = board.circuits.flatMap((id) => index.circuits.get(id) ?? []).map((circuit): BoardCircuit => ({
     ...circuit,
     app: { ...circuit.app, address: index.addresses.get(circuit.app.board) ?? '' },
-    device: { ...circuit.device, address: index.addresses.get(circuit.device.board) ?? '', settings: index.settings.get(`${circuit.device.board}/${circuit.device.device}`) ?? {} },
+    device: {
+      ...circuit.device,
+      address: index.addresses.get(circuit.device.board) ?? '',
+      // A stream's app end needs the device's format (an audio device's rate and channels); a
+      // control circuit's does not, so a button's debounce changes only the button's board.
+      ...(circuit.kind === 'stream' ? { settings: index.settings.get(`${circuit.device.board}/${circuit.device.device}`) ?? {} } : {}),
+    },
     key: circuitKey(index.secret, building.id, circuit),
   }));
   return {

@@ -31,6 +31,10 @@ export function registerSimCommands(program: Command, cli: CliContext): void {
       if (options.json === true) return printJson(cli, reply);
       for (const board of reply.boards) {
         cli.stdout(`${board.board}  slot ${board.slot ?? '-'}  ${board.running ? 'running' : 'stopped'}  runs ${board.runs}  stops ${board.stops}  ${board.devices.map((d) => `${d.name}(${d.driver})`).join(' ')}\n`);
+        for (const [id, circuit] of Object.entries(board.circuits?.circuits ?? {})) {
+          const refused = (['replayed', 'forged', 'stale', 'malformed'] as const).filter((reason) => circuit[reason] > 0).map((reason) => `${reason} ${circuit[reason]}`);
+          cli.stdout(`  circuit ${id} (${circuit.end} end, to ${circuit.peer})  sent ${circuit.sent}  accepted ${circuit.accepted}${refused.length === 0 ? '' : `  refused: ${refused.join(', ')}`}\n`);
+        }
       }
       if (reply.skipped.length > 0) cli.stdout(`not simulated: ${reply.skipped.join(', ')}\n`);
     });

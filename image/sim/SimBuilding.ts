@@ -10,6 +10,7 @@ import type { GatewayAddress } from '../../kernel-js/agent/agentCredentials.js';
 import type { GatewayEvent } from '../../kernel-js/net/gatewayTypes.js';
 import type { UpdateState } from '../../kernel-js/update/updateTable.js';
 import { bootBoard, type BootedBoard, type BootOptions } from '../../kernel-js/boot/bootBoard.js';
+import type { CircuitMuxCounters } from '../../kernel-js/circuit/CircuitMux.js';
 import { memoryDatagramNetwork } from '../../kernel-js/circuit/memoryDatagramNetwork.js';
 import type { KernelDevice } from '../../kernel-js/boot/KernelImage.js';
 import type { WatchdogStop } from '../../kernel-js/run/Watchdog.js';
@@ -33,6 +34,8 @@ export interface SimBoardSummary {
   readonly runs: number;
   readonly stops: number;
   readonly devices: readonly { readonly name: string; readonly driver: string }[];
+  /** Its control circuits' counters (sent, accepted, refused and why); null when it ends none. */
+  readonly circuits: CircuitMuxCounters | null;
 }
 
 export interface SimBuildingOptions extends Pick<BootOptions, 'trapStorm' | 'backoff'> {
@@ -179,6 +182,7 @@ export class SimBuilding {
         runs: health.runs,
         stops: health.stops.length,
         devices: Object.entries(devices).map(([name, device]) => ({ name, driver: device.driver })),
+        circuits: booted.circuits(),
       };
     });
   }

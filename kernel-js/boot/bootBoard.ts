@@ -46,6 +46,8 @@ export interface BootedBoard {
   /** Resolves once the unikernel has started or been stopped for the first time. */
   readonly settled: Promise<void>;
   health(): Promise<BootHealth>;
+  /** Its circuits' counters now (as in health); null when it ends none. */
+  circuits(): CircuitMuxCounters | null;
   close(): Promise<void>;
 }
 
@@ -147,6 +149,7 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
     sim,
     devices,
     settled,
+    circuits: () => mux?.counters() ?? null,
     health: async () => {
       await writes;
       return {

@@ -14,7 +14,7 @@ export interface CircuitConfig {
   /** Which way the planner expects data to flow; the transport carries both ways (docs/circuits.md says why). */
   readonly direction: 'to-app' | 'from-app' | 'both';
   readonly app: { readonly board: string; readonly instance: string; readonly need: string; readonly address: string };
-  /** The far device; `settings` are its driver settings (an audio device's rate and channels), absent from configurations built before they were carried. */
+  /** The far device; `settings` are its driver settings (an audio device's rate and channels), given on stream circuits only. */
   readonly device: { readonly board: string; readonly device: string; readonly driver: string; readonly address: string; readonly settings?: Readonly<Record<string, unknown>> };
   /** 64 hex characters: the 32-byte key both ends derive their direction keys from. */
   readonly key: string;
