@@ -68,6 +68,10 @@ demo: system-tools $(CLI)
 	  $(OSMOSE) -C $(DEMO_DIR) sim get meeting-1-door.lamp; \
 	  $(OSMOSE) -C $(DEMO_DIR) sim press meeting-1-door.button; \
 	  $(OSMOSE) -C $(DEMO_DIR) sim get meeting-1-door.lamp; \
+	  $(OSMOSE) -C $(DEMO_DIR) sim get booth-ceiling.lamp; \
+	  $(OSMOSE) -C $(DEMO_DIR) sim press booth-door.button; \
+	  $(OSMOSE) -C $(DEMO_DIR) sim get booth-ceiling.lamp; \
+	  $(OSMOSE) -C $(DEMO_DIR) sim boards | grep -A1 '^booth'; \
 	  $(OSMOSE) -C $(DEMO_DIR) sim display meeting-1-wall.screen --out sim-meeting-1-wall.png; \
 	  $(OSMOSE) -C $(DEMO_DIR) status; \
 	  sed -i 's/if (status == Status.Ok) lit = !lit;/if (status == Status.Ok) { lit = !lit; log.info(lit ? "lamp on" : "lamp off"); }/; s/import { EventKind, Status, gpio } from "osmose";/import { EventKind, Status, gpio, log } from "osmose";/' $(DEMO_DIR)/apps/lights/assembly/index.ts; \

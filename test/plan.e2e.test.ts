@@ -46,7 +46,7 @@ const instancesOf = (plan: BuildPlan, app: string): readonly string[] => plan.ap
 describe('osmose plan on the coworking template', () => {
   it('runs lights on every board with a button and a lamp, bound to that board\'s own', async () => {
     const plan = await planJson(await fromTemplate('coworking'));
-    expect(plan.boards).toHaveLength(17);
+    expect(plan.boards).toHaveLength(19);
     const fragments = byInstance(plan);
     const lightBoards = plan.boards.filter((b) => 'button' in b.devices && 'lamp' in b.devices).map((b) => b.id);
     expect(lightBoards).toEqual(['entrance-door', 'corridor-lights', 'meeting-1-door', 'meeting-2-door', 'open-space-door', 'open-space-windows']);
@@ -99,11 +99,13 @@ describe('osmose plan on the coworking template', () => {
     expect(presence?.retain).toBeNull();
   });
 
-  it('needs no circuit, grants every fragment what its devices call for, and lets nothing out of the building', async () => {
+  it("needs one circuit, the phone booth's, grants every fragment what its devices call for, and lets nothing out of the building", async () => {
     const plan = await planJson(await fromTemplate('coworking'));
-    expect(plan.fragments).toHaveLength(18);
-    expect(plan.circuits).toEqual([]);
-    expect(plan.boards.every((b) => b.circuits.length === 0 && b.fragments.length > 0)).toBe(true);
+    expect(plan.fragments).toHaveLength(19);
+    expect(plan.circuits.map((c) => `${c.id} ${c.kind} ${c.direction} ${c.app.board} ${c.device.board}`)).toEqual(['booth-lights@booth/lamp control from-app booth-door booth-ceiling']);
+    // Every board runs something, but the booth's ceiling, whose lamp the booth's door drives.
+    expect(plan.boards.filter((b) => b.fragments.length === 0).map((b) => b.id)).toEqual(['booth-ceiling']);
+    expect(plan.boards.filter((b) => b.circuits.length > 0).map((b) => b.id)).toEqual(['booth-door', 'booth-ceiling']);
     expect(plan.fragments.filter((f) => f.ungranted.length > 0).map((f) => f.instance)).toEqual([]);
     expect(plan.fragments.filter((f) => f.grants['network.external'] !== undefined)).toEqual([]);
     expect(plan.policies).toEqual({ file: 'policies.yaml', default: 'deny' });
@@ -113,8 +115,8 @@ describe('osmose plan on the coworking template', () => {
     const run = await osmose(['-C', await fromTemplate('coworking'), 'plan']);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toMatch(/^coworking {2}The coworking building: 17 boards, 18 fragments, 0 circuits\n/);
-    expect(run.stdout.match(/^\[[a-z0-9-]+\] {2}sim {2}in ground\/[a-z0-9-]+$/gm)).toHaveLength(17);
+    expect(run.stdout).toMatch(/^coworking {2}The coworking building: 19 boards, 19 fragments, 1 circuit\n/);
+    expect(run.stdout.match(/^\[[a-z0-9-]+\] {2}sim {2}in ground\/[a-z0-9-]+$/gm)).toHaveLength(19);
     expect(run.stdout).toContain(
       [
         '[meeting-1-table]  sim  in ground/meeting-1',
@@ -146,6 +148,7 @@ describe('osmose plan on a coworking building with circuits', () => {
     expect(plan.circuits.map((c) => `${c.id} ${c.kind} ${c.direction} ${c.app.board} ${c.device.board}`)).toEqual([
       'heating@meeting-1/heater control from-app meeting-1-door meeting-1-heating',
       'heating@meeting-2/heater control from-app meeting-2-door meeting-2-heating',
+      'booth-lights@booth/lamp control from-app booth-door booth-ceiling',
     ]);
     expect(plan.boards.find((b) => b.id === 'meeting-1-heating')).toMatchObject({ fragments: [], circuits: ['heating@meeting-1/heater'] });
 

@@ -54,11 +54,11 @@ afterAll(async () => {
 describe('osmose sim', () => {
   it('runs every simulated board of the build, each unikernel up with no stop', async () => {
     const running = events.find((event) => event['event'] === 'running');
-    expect((running?.['boards'] as string[]).length).toBe(17);
+    expect((running?.['boards'] as string[]).length).toBe(19);
     const { code, stdout } = await osmose('sim', 'boards', '--json');
     expect(code).toBe(0);
     const { boards } = JSON.parse(stdout) as { boards: { board: string; running: boolean; stops: number; slot: string }[] };
-    expect(boards).toHaveLength(17);
+    expect(boards).toHaveLength(19);
     expect(boards.filter((board) => !board.running || board.stops > 0)).toEqual([]);
     expect(new Set(boards.map((board) => board.slot))).toEqual(new Set(['a']));
   });
@@ -73,6 +73,19 @@ describe('osmose sim', () => {
     expect(await lamp()).toBe(0);
     // The other meeting room's lamp was never touched.
     expect((JSON.parse((await osmose('sim', 'get', 'meeting-2-door.lamp', '--json')).stdout) as { level: number }).level).toBe(0);
+  });
+
+  it("toggles the phone booth's ceiling light, on another board, with its door's button: over a circuit", async () => {
+    const ceiling = async (): Promise<number> => (JSON.parse((await osmose('sim', 'get', 'booth-ceiling.lamp', '--json')).stdout) as { level: number }).level;
+    expect(await ceiling()).toBe(0);
+    expect((await osmose('sim', 'press', 'booth-door.button')).code).toBe(0);
+    // The press travels as a datagram after the press returns: give it the moment it takes.
+    for (let i = 0; i < 100 && (await ceiling()) !== 1; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await ceiling()).toBe(1);
+    const listed = JSON.parse((await osmose('sim', 'boards', '--json')).stdout) as { boards: { board: string; circuits: { circuits: Record<string, { sent: number; accepted: number }> } | null }[] };
+    const circuit = (board: string) => listed.boards.find((b) => b.board === board)?.circuits?.circuits['booth-lights@booth/lamp'];
+    expect(circuit('booth-door')).toMatchObject({ sent: 1 });
+    expect(circuit('booth-ceiling')).toMatchObject({ accepted: 1 });
   });
 
   it('drives an input with set and reads it back, as the app reads it', async () => {
@@ -105,7 +118,7 @@ describe('osmose sim', () => {
   it('refuses what it cannot do with the reason and a hint', async () => {
     const unknown = await osmose('sim', 'get', 'nowhere.lamp');
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/no simulated board nowhere is running\n\s+hint: running: corridor-guide-1, /);
+    expect(unknown.stderr).toMatch(/no simulated board nowhere is running\n\s+hint: running: booth-ceiling, booth-door, corridor-guide-1, /);
     expect((await osmose('sim', 'get', 'meeting-1-door.kettle')).stderr).toMatch(/meeting-1-door has no device kettle\n\s+hint: its devices: button, lamp/);
     expect((await osmose('sim', 'set', 'meeting-1-door.lamp', '1')).stderr).toMatch(/is an output: the unikernel drives it/);
     expect((await osmose('sim', 'press', 'meeting-1-wall.screen')).stderr).toMatch(/is not a digital input/);

@@ -40,7 +40,7 @@ The root signing key is encrypted with a passphrase, read from ${rootPassphraseV
 asked for at the terminal. Private keys stay in DIR/${privateKeysDir}/ and are never committed.
 
 Templates:
-  coworking  the paper's scenario: entrance, corridor, two meeting rooms, an open space; 17 sim boards, 5 apps
+  coworking  the paper's scenario: entrance, corridor, two meeting rooms, an open space, a phone booth; 19 sim boards, 7 apps
   empty      no spaces and no apps, policies that deny everything
   grid       a synthetic building of --floors × --rooms × --boards-per-room sim boards, for scale tests
 
