@@ -4,6 +4,7 @@ import { findBuildingRoot } from '../../builder/model/findBuildingRoot.js';
 import { printJson, type CliContext } from '../../lib/cli/CliContext.js';
 import { InputError } from '../../lib/OsmoseError.js';
 import { makeBoardImage } from '../diskImage/makeBoardImage.js';
+import { formatHostPort } from '../../kernel-js/agent/formatHostPort.js';
 import { parseGatewayAddress, type GatewayAddress } from '../../kernel-js/agent/parseGatewayAddress.js';
 
 /** `osmose image BOARD [--out FILE] [--gateway HOST:PORT] [--json]`: a board's flashable disk image from the latest build. */
@@ -31,7 +32,7 @@ export function registerImageCommand(program: Command, cli: CliContext): void {
           `${board}: ${result.file}`,
           `  ${(result.bytes / 1024 / 1024).toFixed(0)} MiB, sha256 ${result.sha256}`,
           `  build ${result.build.slice(0, 12)}, image ${result.image.slice(0, 12)}, identity key ${result.identity.keyid.slice(0, 12)}${result.identity.made ? ' (new, recorded on refs/osmose/identities)' : ''}`,
-          `  TLS certificate ${result.certificate.serial} from the building CA, valid to ${result.certificate.notAfter.slice(0, 10)}; gateway ${result.gateway === undefined ? 'not set (no gateway.json)' : `${result.gateway.host.includes(':') ? `[${result.gateway.host}]` : result.gateway.host}:${result.gateway.port}`}`,
+          `  TLS certificate ${result.certificate.serial} from the building CA, valid to ${result.certificate.notAfter.slice(0, 10)}; gateway ${result.gateway === undefined ? 'not set (no gateway.json)' : formatHostPort(result.gateway.host, result.gateway.port)}`,
           `  partitions: ${result.partitions.map((p) => `${p.name} ${p.filesystem} ${p.bytes / 1024 / 1024} MiB`).join(', ')}`,
           `  block map: ${result.blockMap} (signed; osmose flash ${result.file} --to DEVICE)`,
           '',

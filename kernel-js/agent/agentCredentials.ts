@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { InputError } from '../../lib/OsmoseError.js';
 import { boardFiles } from '../boot/boardDirectory.js';
 import { parseGatewayAddress, type GatewayAddress } from './parseGatewayAddress.js';
+import { formatHostPort } from './formatHostPort.js';
 
 export type { GatewayAddress } from './parseGatewayAddress.js';
 export { parseGatewayAddress } from './parseGatewayAddress.js';
@@ -53,5 +54,5 @@ export function readGatewayAddress(dir: string): GatewayAddress | undefined {
   if (typeof v.host !== 'string' || typeof v.port !== 'number') {
     throw new InputError('agent.bad-gateway-file', `${file} needs a string "host" and a number "port"`, { hint: 'osmose image BOARD --gateway HOST:PORT writes it', data: { file } });
   }
-  return parseGatewayAddress(`${v.host.includes(':') ? `[${v.host}]` : v.host}:${v.port}`, file);
+  return parseGatewayAddress(formatHostPort(v.host, v.port), file);
 }

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { parseGatewayAddress } from '../agent/parseGatewayAddress.js';
 import type { CircuitConfig } from './CircuitConfig.js';
-import { formatHostPort } from './formatHostPort.js';
+import { formatHostPort } from '../agent/formatHostPort.js';
 
 /** The `HOST:PORT` a board's circuits reach it at, from its configuration; undefined for a board that ends no circuit. */
 export function boardCircuitAddress(board: string, circuits: readonly CircuitConfig[]): string | undefined {

@@ -1,7 +1,7 @@
 import { parseGatewayAddress } from '../agent/parseGatewayAddress.js';
 import { KernelError } from '../KernelError.js';
 import type { DatagramListener, DatagramPort } from './DatagramPort.js';
-import { formatHostPort } from './formatHostPort.js';
+import { formatHostPort } from '../agent/formatHostPort.js';
 
 /** In-process datagram ports that reach each other by address. */
 export interface MemoryDatagramNetwork {

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { parseGatewayAddress, type GatewayAddress } from '../agent/parseGatewayAddress.js';
 import { KernelError } from '../KernelError.js';
 import type { DatagramListener, DatagramPort } from './DatagramPort.js';
-import { formatHostPort } from './formatHostPort.js';
+import { formatHostPort } from '../agent/formatHostPort.js';
 
 export interface UdpDatagramPortOptions {
   /**
