@@ -283,6 +283,8 @@ describe('audio across stream circuits', () => {
       });
       // Every sample, in order, nothing lost or added on the way.
       expect(Array.from(heard.subarray(0, samples.length))).toEqual(Array.from(samples));
+      // The relay's board reports its links; none refused a chunk.
+      expect((await sim.board('studio-relay').health()).streams['relay@studio-relay/mic']).toMatchObject({ connections: 1, busy: 0, forged: 0 });
       const config = JSON.parse(execFileSync('git', ['-C', streamsRoot, 'show', `${ledgerRef}:configs/studio-relay.json`], { encoding: 'utf8' })) as BoardConfig;
       expect(config.circuits.map((c) => [c.id, c.kind, c.bandwidth])).toEqual([
         ['relay@studio-relay/mic', 'stream', 32_000],

@@ -11,7 +11,7 @@ import { udpDatagramPort } from '../circuit/udpDatagramPort.js';
 import { parseGatewayAddress } from '../agent/parseGatewayAddress.js';
 import { KernelError } from '../KernelError.js';
 import { openStreamCircuit } from '../stream/openStreamCircuit.js';
-import type { StreamLink } from '../stream/StreamLink.js';
+import type { StreamLink, StreamLinkCounters } from '../stream/StreamLink.js';
 import { StreamListener } from '../stream/StreamListener.js';
 import type { KernelPresence } from '../host/KernelPresence.js';
 import { openBoardDevices, type BoardDevices } from '../host/openBoardDevices.js';
@@ -33,7 +33,8 @@ export interface BootHealth {
   readonly state: BoardState;
   readonly unikernel: WatchdogHealth;
   /** Its circuits' counters (sent, accepted, and what was refused and why); null when it ends none. */
-  readonly circuits: CircuitMuxCounters | null;
+  readonly circuits: CircuitMuxCounters | null;  /** Its audio stream links' counters by circuit (connections, busy sends, forged frames…); empty when it has none. */
+  readonly streams: Readonly<Record<string, StreamLinkCounters>>;
 }
 
 export interface BootedBoard {
@@ -161,6 +162,7 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
         state: readBoardState(dir),
         unikernel: watchdog.health(),
         circuits: mux?.counters() ?? null,
+        streams: Object.fromEntries([...streams.links].map(([id, link]) => [id, { ...link.counters }])),
       };
     },
     close: async () => {

@@ -31,8 +31,6 @@ export interface StreamDevices {
   microphone(circuit: string): AudioIn | undefined;
   /** The far speaker of a stream circuit whose app end this board holds, by circuit id. */
   speaker(circuit: string): AudioOut | undefined;
-  /** Audio dropped because a stream was full (its flow control said busy), in bytes, by circuit. */
-  dropped(): Readonly<Record<string, number>>;
   close(): void;
 }
 
@@ -42,16 +40,15 @@ export interface StreamDevices {
  * microphone asks its board to capture, and its PCM arrives over the stream; what is written
  * to the speaker is sent. At a device end, the board's own driver is started, stopped, read
  * and written as the app end asks. Audio is real time: a chunk that meets a full stream is
- * dropped and counted rather than queued without bound. Displays and enclaves across a
- * circuit are not carried yet; they are said so once.
+ * dropped (the link counts it as busy) rather than queued without bound. Displays and
+ * enclaves across a circuit are not carried yet; they are said so once.
  */
 export function streamDevices(options: StreamDevicesOptions): StreamDevices {
   const me = options.config.board.id;
   const microphones = new Map<string, AudioIn>();
   const speakers = new Map<string, AudioOut>();
-  const dropped: Record<string, number> = {};
   const stops: (() => void)[] = [];
-  const sendPcm = (circuit: CircuitConfig, end: KernelChannel, frameBytes: number, pcm: Int16Array): void => {
+  const sendPcm = (end: KernelChannel, frameBytes: number, pcm: Int16Array): void => {
     const raw = new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength);
     // A chunk larger than the stream's message goes as several messages of whole frames.
     const step = Math.max(frameBytes, Math.floor((end.maxMessageBytes - 1) / frameBytes) * frameBytes);
@@ -60,7 +57,8 @@ export function streamDevices(options: StreamDevicesOptions): StreamDevices {
       const message = new Uint8Array(piece.length + 1);
       message[0] = streamOps.pcm;
       message.set(piece, 1);
-      if (end.send(message) !== 'ok') dropped[circuit.id] = (dropped[circuit.id] ?? 0) + piece.length;
+      // Refused when the stream is full: dropped, and counted by the link as busy.
+      end.send(message);
     }
   };
   const pcmOf = (message: Uint8Array): Int16Array => {
@@ -117,7 +115,7 @@ export function streamDevices(options: StreamDevicesOptions): StreamDevices {
         close: () => listeners.clear(),
       });
     } else if (atApp) {
-      speakers.set(circuit.id, { ...format, write: (pcm) => sendPcm(circuit, end, format.channels * 2, pcm), close: () => undefined });
+      speakers.set(circuit.id, { ...format, write: (pcm) => sendPcm(end, format.channels * 2, pcm), close: () => undefined });
     } else if (driver === 'audio-in') {
       const mic = options.microphone(circuit.device.device);
       if (mic === undefined) {
@@ -133,7 +131,7 @@ export function streamDevices(options: StreamDevicesOptions): StreamDevices {
       stops.push(
         end.onMessage((message) => {
           if (message[0] === streamOps.start && unlisten === undefined) {
-            unlisten = mic.onFrames((pcm) => sendPcm(circuit, end, format.channels * 2, pcm));
+            unlisten = mic.onFrames((pcm) => sendPcm(end, format.channels * 2, pcm));
             mic.start();
           } else if (message[0] === streamOps.stop) {
             stop();
@@ -163,7 +161,6 @@ export function streamDevices(options: StreamDevicesOptions): StreamDevices {
   return {
     microphone: (circuit) => microphones.get(circuit),
     speaker: (circuit) => speakers.get(circuit),
-    dropped: () => ({ ...dropped }),
     close: () => {
       for (const stop of stops.splice(0)) stop();
     },
