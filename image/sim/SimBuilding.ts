@@ -12,6 +12,7 @@ import type { UpdateState } from '../../kernel-js/update/updateTable.js';
 import { bootBoard, type BootedBoard, type BootOptions } from '../../kernel-js/boot/bootBoard.js';
 import type { CircuitMuxCounters } from '../../kernel-js/circuit/CircuitMux.js';
 import { memoryDatagramNetwork } from '../../kernel-js/circuit/memoryDatagramNetwork.js';
+import { memoryStreamAddresses } from '../../kernel-js/stream/memoryStreamAddresses.js';
 import type { KernelDevice } from '../../kernel-js/boot/KernelImage.js';
 import type { WatchdogStop } from '../../kernel-js/run/Watchdog.js';
 import { InputError } from '../../lib/OsmoseError.js';
@@ -116,6 +117,9 @@ export class SimBuilding {
     // The boards' control circuits run over one in-process network: the same sealed datagrams,
     // with no socket per board, and no port of the machine taken.
     const network = memoryDatagramNetwork();
+    // Their stream circuits are real TCP on loopback, on ports the system picks: two simulated
+    // buildings on one machine never contend for the planned ones.
+    const streamAddresses = memoryStreamAddresses();
     try {
       for (const [index, { board, dir }] of simulated.entries()) {
         const boot: BootOptions = {
@@ -125,6 +129,7 @@ export class SimBuilding {
           onLog: (instance, level, message) => options.onLog?.(board, instance, level, message),
           onStop: (stop) => options.onStop?.(board, stop),
           datagrams: (address) => network.port(address),
+          streamAddresses,
         };
         if (agents === undefined) {
           const booted = await bootBoard(dir, boot);

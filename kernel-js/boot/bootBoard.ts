@@ -13,6 +13,7 @@ import { KernelError } from '../KernelError.js';
 import { openStreamCircuit } from '../stream/openStreamCircuit.js';
 import type { StreamLink, StreamLinkCounters } from '../stream/StreamLink.js';
 import { StreamListener } from '../stream/StreamListener.js';
+import type { StreamAddressBook } from '../stream/memoryStreamAddresses.js';
 import type { KernelPresence } from '../host/KernelPresence.js';
 import { openBoardDevices, type BoardDevices } from '../host/openBoardDevices.js';
 import { Watchdog, type WatchdogHealth, type WatchdogOptions, type WatchdogStop } from '../run/Watchdog.js';
@@ -67,6 +68,11 @@ export interface BootOptions extends Pick<WatchdogOptions, 'onOutput' | 'onLog' 
    * board that ends any circuit binds a UDP socket there (circuitBindAddress).
    */
   readonly datagrams?: (address: string) => DatagramPort | Promise<DatagramPort>;
+  /**
+   * Where the board's stream listener listens and where its device ends dial, instead of the
+   * planned circuit addresses (the simulator: memoryStreamAddresses). Default: the plan's.
+   */
+  readonly streamAddresses?: StreamAddressBook;
   /** Who is in the board's space, as the gateway tells the update agent; nobody (emptySpace) without one. */
   readonly presence?: KernelPresence;
 }
@@ -118,7 +124,7 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
     await devices.close();
     throw error;
   });
-  const streams = await openStreams(choice.identity.board, slot.config.circuits).catch(async (error: unknown) => {
+  const streams = await openStreams(choice.identity.board, slot.config.circuits, options.streamAddresses).catch(async (error: unknown) => {
     await mux?.close();
     await devices.close();
     throw error;
@@ -191,18 +197,25 @@ const streamedDrivers: ReadonlySet<string> = new Set(['audio-in', 'audio-out']);
  * on the board's circuit address for the circuits whose app end it is, and a link dialing the
  * app's board for each whose device end it is (it keeps dialing until that board answers).
  */
-async function openStreams(board: string, circuits: readonly CircuitConfig[]): Promise<{ readonly links: ReadonlyMap<string, StreamLink>; close(): void }> {
+async function openStreams(board: string, circuits: readonly CircuitConfig[], book: StreamAddressBook | undefined): Promise<{ readonly links: ReadonlyMap<string, StreamLink>; close(): void }> {
   const wanted = circuits.filter((c) => c.kind === 'stream' && streamedDrivers.has(c.device.driver) && (c.app.board === board || c.device.board === board));
   const links = new Map<string, StreamLink>();
+  const address = boardCircuitAddress(board, circuits);
   let listener: StreamListener | undefined;
   const close = (): void => {
     for (const link of links.values()) link.close();
+    if (listener !== undefined && address !== undefined) book?.closed(address);
     listener?.close();
   };
   try {
-    const address = boardCircuitAddress(board, circuits);
-    if (address !== undefined && wanted.some((c) => c.app.board === board)) listener = await StreamListener.listen(parseGatewayAddress(circuitBindAddress(address), 'circuit address'));
-    for (const circuit of wanted) links.set(circuit.id, await openStreamCircuit(circuit, board, listener === undefined ? {} : { listener }));
+    if (address !== undefined && wanted.some((c) => c.app.board === board)) {
+      listener = await StreamListener.listen(book?.listenOn(address) ?? parseGatewayAddress(circuitBindAddress(address), 'circuit address'));
+      book?.listening(address, listener.address);
+    }
+    for (const circuit of wanted) {
+      const resolve = book === undefined ? {} : { resolve: () => book.resolve(circuit.app.address) };
+      links.set(circuit.id, await openStreamCircuit(circuit, board, { ...resolve, ...(listener === undefined ? {} : { listener }) }));
+    }
   } catch (error) {
     close();
     throw error;

@@ -6,6 +6,7 @@ import { FrameCipher } from './FrameCipher.js';
 import { openStreamCircuit } from './openStreamCircuit.js';
 import { StreamLink, type StreamLinkOptions } from './StreamLink.js';
 import { StreamListener } from './StreamListener.js';
+import { memoryStreamAddresses } from './memoryStreamAddresses.js';
 
 const circuit = 'recorder@meeting-1/microphone';
 const key = randomBytes(32);
@@ -260,6 +261,24 @@ describe('StreamLink over loopback TCP', () => {
     expect(received).toEqual([message(1), message(3)]);
     expect(device.counters.connections).toBe(2);
     expect(app.counters.connections).toBe(2);
+  });
+
+  it('asks its resolver where to dial at every attempt, and waits while it knows nowhere', async () => {
+    const book = memoryStreamAddresses();
+    const asked: string[] = [];
+    // The device end opens first: the app end it was planned to reach does not listen yet.
+    const device = await open({ end: 'device', address: { host: '127.0.0.1', port: 1 }, resolve: () => {
+      const at = book.resolve('meeting-1-table.local:47000');
+      asked.push(at === undefined ? 'nowhere' : 'found');
+      return at;
+    } });
+    await vi.waitFor(() => expect(asked.filter((answer) => answer === 'nowhere').length).toBeGreaterThan(1), until);
+    const app = await open({ end: 'app', address: book.listenOn('meeting-1-table.local:47000') });
+    book.listening('meeting-1-table.local:47000', app.address);
+    await Promise.all([app.whenConnected(), device.whenConnected()]);
+    expect(asked.at(-1)).toBe('found');
+    device.send(message(1));
+    await vi.waitFor(() => expect(app.counters.messagesReceived).toBe(1), until);
   });
 
   it('rejects writable and whenConnected once closed, and answers unavailable', async () => {

@@ -19,6 +19,12 @@ export interface StreamLinkOptions {
    * not given `listener` (port 0: any free port, see `address`).
    */
   readonly address: { readonly host: string; readonly port: number };
+  /**
+   * Where the device end dials, asked again at every attempt; undefined: the app end is not
+   * listening yet, so wait and ask again. Without it the device end dials `address`. The
+   * simulator's boards listen on ports of their own choosing and find each other this way.
+   */
+  readonly resolve?: () => { readonly host: string; readonly port: number } | undefined;
   /** The app end's board-wide stream listener, shared by every stream circuit the board is the app end of. */
   readonly listener?: StreamListener;
   /** The largest message, in bytes; default 64 KiB. Both ends must agree: a longer frame ends the connection. */
@@ -251,7 +257,12 @@ export class StreamLink implements StreamChannel {
 
   #dial(): void {
     if (this.#closed) return;
-    const socket = connect({ host: this.#options.address.host, port: this.#options.address.port });
+    const target = this.#options.resolve === undefined ? this.#options.address : this.#options.resolve();
+    if (target === undefined) {
+      this.#dialLater(false);
+      return;
+    }
+    const socket = connect({ host: target.host, port: target.port });
     this.#adoptPending(this.#connection(socket));
   }
 
@@ -317,15 +328,19 @@ export class StreamLink implements StreamChannel {
       this.#current = undefined;
       if (why !== 'closed' && why !== 'replaced') this.counters.cuts++;
     }
-    if (this.#options.end === 'device' && !this.#closed && why !== 'replaced' && this.#pending.size === 0 && this.#current === undefined) {
-      const firstMs = this.#options.backoff?.firstMs ?? 50;
-      const maxMs = this.#options.backoff?.maxMs ?? 5_000;
-      // A working connection that was cut is dialed again after the first wait; each attempt
-      // that fails after that waits twice as long as the one before, up to maxMs.
-      const delay = wasCurrent ? firstMs : Math.min(maxMs, firstMs * 2 ** this.#failedDials++);
-      clearTimeout(this.#dialTimer);
-      this.#dialTimer = setTimeout(() => this.#dial(), delay);
-    }
+    if (this.#options.end === 'device' && !this.#closed && why !== 'replaced' && this.#pending.size === 0 && this.#current === undefined) this.#dialLater(wasCurrent);
+  }
+
+  /**
+   * A working connection that was cut is dialed again after the first wait; each attempt that
+   * fails after that waits twice as long as the one before, up to maxMs.
+   */
+  #dialLater(wasWorking: boolean): void {
+    const firstMs = this.#options.backoff?.firstMs ?? 50;
+    const maxMs = this.#options.backoff?.maxMs ?? 5_000;
+    const delay = wasWorking ? firstMs : Math.min(maxMs, firstMs * 2 ** this.#failedDials++);
+    clearTimeout(this.#dialTimer);
+    this.#dialTimer = setTimeout(() => this.#dial(), delay);
   }
 
   #deliver(payload: Uint8Array, cost: number): void {
