@@ -56,7 +56,7 @@ describe('osmose build on the coworking building', () => {
     first = await buildBuilding({ root, timestamp: 1_800_000_000 });
     expect(first.upToDate).toBe(false);
     // booth-lights is the lights app placed otherwise: one compile serves both.
-    expect(first.counts).toMatchObject({ boards: 19, changed: 19, modules: 7, compiles: 6, cacheHits: 1 });
+    expect(first.counts).toMatchObject({ boards: 21, changed: 21, modules: 7, compiles: 6, cacheHits: 1 });
     expect(first.ledger.created).toBe(true);
     expect(ledgerHead()).toBe(first.ledger.commit);
     git('fsck', '--strict');
@@ -64,7 +64,7 @@ describe('osmose build on the coworking building', () => {
     const files = git('ls-tree', '-r', '--name-only', ledgerRef).trim().split('\n');
     // Six boards run lights, yet the ledger holds one lights module: one wasm per app.
     expect(files.filter((f) => f.startsWith('artifacts/'))).toHaveLength(6);
-    expect(files.filter((f) => f.startsWith('manifests/'))).toHaveLength(19);
+    expect(files.filter((f) => f.startsWith('manifests/'))).toHaveLength(21);
     const lights = lightsBoards.map((board) => manifest(board).modules.find((m) => m.app === 'lights')?.wasm);
     expect(new Set(lights).size).toBe(1);
     expect(files).toContain(`artifacts/${lights[0]}.wasm`);
@@ -163,15 +163,15 @@ describe('osmose build on the coworking building', () => {
     expect(await runCli(['build'], terminal)).toBe(0);
     expect(stderr).toMatch(/compiling +\[/);
     expect(stderr).toMatch(/boards +\[/);
-    expect(stdout).toMatch(/^built 19 boards in [\d.]+ s: 0 changed; 7 modules, 1 compiled, 6 from the cache$/m);
+    expect(stdout).toMatch(/^built 21 boards in [\d.]+ s: 0 changed; 7 modules, 1 compiled, 6 from the cache$/m);
 
     await edit('apps/wayfinding/assembly/index.ts', (text) => `${text}// and another\n`);
     stdout = '';
     expect(await runCli(['build', '--json'], { ...terminal, interactive: false })).toBe(0);
     const report = JSON.parse(stdout) as BuildReport & { ok: boolean };
     expect(report.ok).toBe(true);
-    expect(report.counts).toMatchObject({ boards: 19, changed: 0, compiles: 1 });
-    expect(report.boards).toHaveLength(19);
+    expect(report.counts).toMatchObject({ boards: 21, changed: 0, compiles: 1 });
+    expect(report.boards).toHaveLength(21);
     expect(report.boards.every((board) => !board.changed && /^[0-9a-f]{64}$/.test(board.image))).toBe(true);
     expect(typeof report.ms).toBe('number');
   });

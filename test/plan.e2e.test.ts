@@ -46,7 +46,7 @@ const instancesOf = (plan: BuildPlan, app: string): readonly string[] => plan.ap
 describe('osmose plan on the coworking template', () => {
   it('runs lights on every board with a button and a lamp, bound to that board\'s own', async () => {
     const plan = await planJson(await fromTemplate('coworking'));
-    expect(plan.boards).toHaveLength(19);
+    expect(plan.boards).toHaveLength(21);
     const fragments = byInstance(plan);
     const lightBoards = plan.boards.filter((b) => 'button' in b.devices && 'lamp' in b.devices).map((b) => b.id);
     expect(lightBoards).toEqual(['entrance-door', 'corridor-lights', 'meeting-1-door', 'meeting-2-door', 'open-space-door', 'open-space-windows']);
@@ -62,17 +62,18 @@ describe('osmose plan on the coworking template', () => {
     }
   });
 
-  it('records in each meeting room, binding its mic and vault, kept 24h for the participants', async () => {
+  it('records in each meeting room by its vault, its mic across a stream circuit, kept 24h for the participants', async () => {
     const plan = await planJson(await fromTemplate('coworking'));
-    expect(instancesOf(plan, 'recorder')).toEqual(['recorder@meeting-1-table', 'recorder@meeting-2-table']);
+    expect(instancesOf(plan, 'recorder')).toEqual(['recorder@meeting-1', 'recorder@meeting-2']);
     for (const room of ['meeting-1', 'meeting-2']) {
-      const recorder = byInstance(plan).get(`recorder@${room}-table`);
+      const recorder = byInstance(plan).get(`recorder@${room}`);
       expect(recorder?.scope).toEqual(['ground', room]);
       expect(Object.entries(recorder?.bindings ?? {}).map(([need, b]) => `${need}: ${b.board}/${b.device} ${b.local ? 'local' : 'remote'}`)).toEqual([
-        `mic: ${room}-table/mic local`,
         `vault: ${room}-table/vault local`,
+        `mic: ${room}-ceiling/mic remote`,
       ]);
-      expect(Object.keys(recorder?.grants ?? {})).toEqual(['audio.in', 'enclave', 'presence', 'clock', 'log', 'config']);
+      expect(plan.boards.find((b) => b.id === `${room}-table`)?.fragments).toEqual([`recorder@${room}`]);
+      expect(Object.keys(recorder?.grants ?? {})).toEqual(['audio.in', 'enclave', 'channel', 'presence', 'clock', 'log', 'config']);
       expect(recorder?.retain).toEqual({ duration: '24h', ms: 86_400_000, rule: 4 });
       expect(recorder?.disclose).toEqual({ to: 'participants', rule: 4 });
     }
@@ -99,13 +100,17 @@ describe('osmose plan on the coworking template', () => {
     expect(presence?.retain).toBeNull();
   });
 
-  it("needs one circuit, the phone booth's, grants every fragment what its devices call for, and lets nothing out of the building", async () => {
+  it("needs three circuits, the meeting rooms' microphones and the phone booth's light, grants every fragment what its devices call for, and lets nothing out of the building", async () => {
     const plan = await planJson(await fromTemplate('coworking'));
     expect(plan.fragments).toHaveLength(19);
-    expect(plan.circuits.map((c) => `${c.id} ${c.kind} ${c.direction} ${c.app.board} ${c.device.board}`)).toEqual(['booth-lights@booth/lamp control from-app booth-door booth-ceiling']);
-    // Every board runs something, but the booth's ceiling, whose lamp the booth's door drives.
-    expect(plan.boards.filter((b) => b.fragments.length === 0).map((b) => b.id)).toEqual(['booth-ceiling']);
-    expect(plan.boards.filter((b) => b.circuits.length > 0).map((b) => b.id)).toEqual(['booth-door', 'booth-ceiling']);
+    expect(plan.circuits.map((c) => `${c.id} ${c.kind} ${c.direction} ${c.app.board} ${c.device.board}`)).toEqual([
+      'recorder@meeting-1/mic stream to-app meeting-1-table meeting-1-ceiling',
+      'recorder@meeting-2/mic stream to-app meeting-2-table meeting-2-ceiling',
+      'booth-lights@booth/lamp control from-app booth-door booth-ceiling',
+    ]);
+    // Every board runs something, but those whose devices a fragment on another board drives.
+    expect(plan.boards.filter((b) => b.fragments.length === 0).map((b) => b.id)).toEqual(['meeting-1-ceiling', 'meeting-2-ceiling', 'booth-ceiling']);
+    expect(plan.boards.filter((b) => b.circuits.length > 0).map((b) => b.id)).toEqual(['meeting-1-table', 'meeting-1-ceiling', 'meeting-2-table', 'meeting-2-ceiling', 'booth-door', 'booth-ceiling']);
     expect(plan.fragments.filter((f) => f.ungranted.length > 0).map((f) => f.instance)).toEqual([]);
     expect(plan.fragments.filter((f) => f.grants['network.external'] !== undefined)).toEqual([]);
     expect(plan.policies).toEqual({ file: 'policies.yaml', default: 'deny' });
@@ -115,17 +120,19 @@ describe('osmose plan on the coworking template', () => {
     const run = await osmose(['-C', await fromTemplate('coworking'), 'plan']);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toMatch(/^coworking {2}The coworking building: 19 boards, 19 fragments, 1 circuit\n/);
-    expect(run.stdout.match(/^\[[a-z0-9-]+\] {2}sim {2}in ground\/[a-z0-9-]+$/gm)).toHaveLength(19);
+    expect(run.stdout).toMatch(/^coworking {2}The coworking building: 21 boards, 19 fragments, 3 circuits\n/);
+    expect(run.stdout.match(/^\[[a-z0-9-]+\] {2}sim {2}in ground\/[a-z0-9-]+$/gm)).toHaveLength(21);
     expect(run.stdout).toContain(
       [
         '[meeting-1-table]  sim  in ground/meeting-1',
-        '  devices: mic (audio-in), vault (enclave)',
-        '  runs recorder@meeting-1-table  (placed here)',
-        '    mic   → mic here (audio-in)',
+        '  devices: vault (enclave)',
+        '  runs recorder@meeting-1  (holds most of its devices)',
         '    vault → vault here (enclave)',
-        '    grants audio.in, enclave, presence (rules[4]); clock, log, config',
+        '    mic   → mic on meeting-1-ceiling over circuit recorder@meeting-1/mic (audio-in)',
+        '    grants audio.in, enclave, channel, presence (rules[4]); clock, log, config',
         '    keeps data 24h (rules[4]), discloses to participants (rules[4])',
+        '  circuits:',
+        '    recorder@meeting-1/mic  stream, to-app, 128 kB/s reserved: recorder@meeting-1 here ← mic (audio-in) on meeting-1-ceiling',
       ].join('\n'),
     );
   });
@@ -148,6 +155,8 @@ describe('osmose plan on a coworking building with circuits', () => {
     expect(plan.circuits.map((c) => `${c.id} ${c.kind} ${c.direction} ${c.app.board} ${c.device.board}`)).toEqual([
       'heating@meeting-1/heater control from-app meeting-1-door meeting-1-heating',
       'heating@meeting-2/heater control from-app meeting-2-door meeting-2-heating',
+      'recorder@meeting-1/mic stream to-app meeting-1-table meeting-1-ceiling',
+      'recorder@meeting-2/mic stream to-app meeting-2-table meeting-2-ceiling',
       'booth-lights@booth/lamp control from-app booth-door booth-ceiling',
     ]);
     expect(plan.boards.find((b) => b.id === 'meeting-1-heating')).toMatchObject({ fragments: [], circuits: ['heating@meeting-1/heater'] });

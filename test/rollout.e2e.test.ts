@@ -13,7 +13,7 @@ import { Gateway } from '../ota/gateway/Gateway.js';
 import type { RolloutState } from '../ota/rollout/RolloutState.js';
 import { rolloutHistory } from '../ota/rollout/rolloutHistory.js';
 
-// A whole simulated building under its gateway, in this process: 19 boards, each under its
+// A whole simulated building under its gateway, in this process: 21 boards, each under its
 // update agent on its own mutually authenticated TLS connection, take two rollouts — one that
 // converges, and one whose image fails its self-test on the canary and is halted.
 let parent: string;

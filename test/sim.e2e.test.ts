@@ -54,11 +54,11 @@ afterAll(async () => {
 describe('osmose sim', () => {
   it('runs every simulated board of the build, each unikernel up with no stop', async () => {
     const running = events.find((event) => event['event'] === 'running');
-    expect((running?.['boards'] as string[]).length).toBe(19);
+    expect((running?.['boards'] as string[]).length).toBe(21);
     const { code, stdout } = await osmose('sim', 'boards', '--json');
     expect(code).toBe(0);
     const { boards } = JSON.parse(stdout) as { boards: { board: string; running: boolean; stops: number; slot: string }[] };
-    expect(boards).toHaveLength(19);
+    expect(boards).toHaveLength(21);
     expect(boards.filter((board) => !board.running || board.stops > 0)).toEqual([]);
     expect(new Set(boards.map((board) => board.slot))).toEqual(new Set(['a']));
   });
@@ -107,8 +107,8 @@ describe('osmose sim', () => {
     const wav = join(parent, 'voice.wav');
     await writeFile(wav, encodeWav({ rate: 16000, channels: 4, samples: new Int16Array(16000 * 4) }));
     // Nobody is in the room, so the recorder is not capturing: the file is offered, and not heard.
-    const injected = await osmose('sim', 'inject', 'meeting-1-table.mic', wav);
-    expect(injected).toMatchObject({ code: 0, stdout: 'meeting-1-table.mic is not capturing: nothing was heard\n' });
+    const injected = await osmose('sim', 'inject', 'meeting-1-ceiling.mic', wav);
+    expect(injected).toMatchObject({ code: 0, stdout: 'meeting-1-ceiling.mic is not capturing: nothing was heard\n' });
     const out = join(parent, 'speaker.wav');
     expect((await osmose('sim', 'played', 'corridor-guide-1.speaker', '--out', out)).code).toBe(0);
     expect(decodeWav(await readFile(out))).toMatchObject({ rate: 16000, channels: 1 });

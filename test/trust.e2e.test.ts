@@ -497,8 +497,8 @@ describe("the building's TUF repository", () => {
     const targets = JSON.parse(git('show', `${b2}:repository/targets.json`)) as { signed: { version: number; targets: Record<string, { length: number; custom?: { board: string; version: number } }> } };
     expect(targets.signed.version).toBe(2);
     const paths = Object.keys(targets.signed.targets);
-    expect(paths.filter((path) => path.startsWith('manifests/'))).toHaveLength(19);
-    expect(paths.filter((path) => path.startsWith('configs/'))).toHaveLength(19);
+    expect(paths.filter((path) => path.startsWith('manifests/'))).toHaveLength(21);
+    expect(paths.filter((path) => path.startsWith('configs/'))).toHaveLength(21);
     expect(paths.filter((path) => path.startsWith('artifacts/'))).toHaveLength(6);
     // The image version of a board is the targets version of the build that last changed it.
     expect(targets.signed.targets[`manifests/${board}.json`]?.custom).toMatchObject({ board, version: 2 });

@@ -41,7 +41,7 @@ import { freePort } from './freePort.js';
 //
 // Two builds of the coworking building: v1, which every board directory starts from, and v2,
 // which changes every board's configuration (the building's name) and the lights app, so all
-// 19 boards take an update: their configuration, manifest and TUF metadata, and for the seven
+// 21 boards take an update: their configuration, manifest and TUF metadata, and for the seven
 // lights boards a new wasm of ~70 KB; the other boards' wasm is unchanged and copied from the
 // running slot, as "only what changed travels" wants. A third build, whose lights app traps at
 // start, comes in the last test.
@@ -360,7 +360,7 @@ function random(seed: number): () => number {
 }
 
 describe('a board killed (SIGKILL) during an update', () => {
-  it('always comes back on a verified image, the old or the new one: 228 kills (every board in each of 12 rounds) in every step of the agent and at random bytes of the download, and those given their power back converge', async () => {
+  it('always comes back on a verified image, the old or the new one: 252 kills (every board in each of 12 rounds) in every step of the agent and at random bytes of the download, and those given their power back converge', async () => {
     const seed = Number(process.env['OSMOSE_FAULT_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
     const next = random(seed);
     // Steps are killed on sight; "+" ones after up to 30 ms more, to land inside what follows
@@ -395,7 +395,7 @@ describe('a board killed (SIGKILL) during an update', () => {
       expect(problems, `seed ${seed}, round ${round}`).toEqual([]);
     }
     await until('the last round\'s rollout to complete', () => (gateway.fleet.rollout?.status === 'completed' ? true : undefined), 20_000);
-    expect(trials).toHaveLength(228);
+    expect(trials).toHaveLength(252);
     // Where the kills landed, by how far each update had got on disk.
     const landed = new Set(trials.map((trial) => trial.disk));
     for (const disk of ['untouched', 'downloading', 'trial', 'healthy'] as const) expect(landed, `no kill left a board ${disk}`).toContain(disk);

@@ -88,7 +88,7 @@ export function registerSimCommands(program: Command, cli: CliContext): void {
 
   sim
     .command('inject')
-    .argument('<board.device>', 'a microphone, such as meeting-1-table.mic')
+    .argument('<board.device>', 'a microphone, such as meeting-1-ceiling.mic')
     .argument('<file.wav>', 'a 16-bit PCM WAV file at the microphone\'s rate and channels')
     .description('play a WAV file into a microphone (heard only while the board captures)')
     .action(async (target: string, file: string) => {
