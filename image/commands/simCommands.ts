@@ -7,6 +7,8 @@ import { InputError } from '../../lib/OsmoseError.js';
 import { SimBuilding, type SimAgents, type SimBoardSummary, type SimDeviceState } from '../sim/SimBuilding.js';
 import { replyJson, simRequest } from '../sim/simControlClient.js';
 import { claimSimSocket, serveSimControl, simControlSocket } from '../sim/simControlServer.js';
+import { SimJournal } from '../sim/SimJournal.js';
+import { registerSimStoryCommands } from './simStoryCommands.js';
 
 /**
  * `osmose sim` runs every simulated board of the latest build in this process until
@@ -99,6 +101,8 @@ export function registerSimCommands(program: Command, cli: CliContext): void {
       cli.stdout(heard ? `${target} heard ${file}\n` : `${target} is not capturing: nothing was heard\n`);
     });
 
+  registerSimStoryCommands(sim, cli);
+
   sim
     .command('played')
     .argument('<board.device>', 'a speaker, such as corridor-speaker.speaker')
@@ -115,6 +119,8 @@ export function registerSimCommands(program: Command, cli: CliContext): void {
 /** What a layer above adds to a simulator run: boards under update agents, and what else to stop at the end (osmose sim --listen). */
 export interface SimRunExtras {
   readonly agents?: SimAgents;
+  /** Given the run's journal before the boards start, to journal what the layer above sees (the gateway's presence). */
+  readonly journal?: (journal: SimJournal) => void;
   /** Said once the boards run, after the control socket line. */
   readonly banner?: string;
   readonly close?: () => Promise<void>;
@@ -126,7 +132,11 @@ export async function runSimulator(cli: CliContext, json: boolean, extras: SimRu
   const socket = simControlSocket(root);
   await claimSimSocket(socket);
   const event = (value: Record<string, unknown>, text: string): void => (json ? cli.stdout(`${JSON.stringify(value)}\n`) : cli.stdout(text));
+  const journal = new SimJournal();
+  const stopPeers = journal.watchPeers();
+  extras.journal?.(journal);
   const building = await SimBuilding.start(root, {
+    journal,
     ...(extras.agents === undefined ? {} : { agents: extras.agents }),
     onBoard: (board, index, total) => {
       // A progress line on a terminal; a log gets only the summary below.
@@ -141,8 +151,9 @@ export async function runSimulator(cli: CliContext, json: boolean, extras: SimRu
   });
   let server;
   try {
-    server = await serveSimControl(building, socket);
+    server = await serveSimControl(building, socket, journal);
   } catch (error) {
+    stopPeers();
     await building.close();
     await extras.close?.();
     throw error;
@@ -159,6 +170,7 @@ export async function runSimulator(cli: CliContext, json: boolean, extras: SimRu
     process.once('SIGTERM', done);
   });
   await new Promise<void>((done) => server.close(() => done()));
+  stopPeers();
   await building.close();
   await extras.close?.();
   event({ event: 'stopped' }, 'simulator stopped\n');

@@ -17,7 +17,9 @@ import type { KernelDevice } from '../../kernel-js/boot/KernelImage.js';
 import type { WatchdogStop } from '../../kernel-js/run/Watchdog.js';
 import { InputError } from '../../lib/OsmoseError.js';
 import { ledgerBoards, writeBoardDirectory } from '../boardDirectory/writeBoardDirectory.js';
+import type { SimJournal } from './SimJournal.js';
 import { simEnds, type SimEnd } from './simEnds.js';
+import { syntheticVoice } from './syntheticVoice.js';
 
 /** What `osmose sim get` answers about one device. */
 export type SimDeviceState =
@@ -57,6 +59,8 @@ export interface SimBuildingOptions extends Pick<BootOptions, 'trapStorm' | 'bac
   readonly agents?: SimAgents;
   /** Only these boards (all simulated boards of the build by default). */
   readonly only?: (board: string) => boolean;
+  /** Where outputs, presses, recordings, clips played and log lines are journalled, timed (osmose sim timeline). */
+  readonly journal?: SimJournal;
 }
 
 export interface SimAgents extends Pick<AgentOptions, 'health' | 'heartbeatMs' | 'reconnect'> {
@@ -86,6 +90,7 @@ interface RunningBoard {
  */
 export class SimBuilding {
   readonly #boards = new Map<string, RunningBoard>();
+  #journal: SimJournal | undefined;
   /** Boards of the build that are not simulated (they run on hardware). */
   readonly skipped: readonly string[];
   readonly commit: string;
@@ -120,13 +125,21 @@ export class SimBuilding {
     // Their stream circuits are real TCP on loopback, on ports the system picks: two simulated
     // buildings on one machine never contend for the planned ones.
     const streamAddresses = memoryStreamAddresses();
+    const journal = options.journal;
+    building.#journal = journal;
     try {
       for (const [index, { board, dir }] of simulated.entries()) {
         const boot: BootOptions = {
           ...(options.trapStorm === undefined ? {} : { trapStorm: options.trapStorm }),
           ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
-          onOutput: (device, level) => options.onOutput?.(board, device, level),
-          onLog: (instance, level, message) => options.onLog?.(board, instance, level, message),
+          onOutput: (device, level) => {
+            journal?.record({ kind: 'output', board, device, level });
+            options.onOutput?.(board, device, level);
+          },
+          onLog: (instance, level, message) => {
+            journal?.record({ kind: 'log', board, instance, level, message });
+            options.onLog?.(board, instance, level, message);
+          },
           onStop: (stop) => options.onStop?.(board, stop),
           datagrams: (address) => network.port(address),
           streamAddresses,
@@ -226,6 +239,7 @@ export class SimBuilding {
     const end = this.#digitalInput(board, device);
     const rest: Level = end.pull === 'up' ? 1 : 0;
     const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+    this.#journal?.record({ kind: 'press', board, device });
     end.gpio.setInput(end.line, (1 - rest) as Level);
     await sleep(holdMs);
     end.gpio.setInput(end.line, rest);
@@ -245,6 +259,27 @@ export class SimBuilding {
     const end = this.#end(board, device);
     if (end.kind !== 'microphone') throw notA(board, device, 'microphone (audio-in)');
     return end.microphone.injectWav(wav);
+  }
+
+  /**
+   * A talker at one seat of a microphone array says something for `seconds` (syntheticVoice),
+   * delivered in 20 ms chunks; false when the board is not capturing from it.
+   */
+  talk(board: string, device: string, channel: number, seconds: number): boolean {
+    const end = this.#end(board, device);
+    if (end.kind !== 'microphone') throw notA(board, device, 'microphone (audio-in)');
+    const settings = this.#board(board).booted().choice.slot?.config.devices[device]?.settings ?? {};
+    const rate = typeof settings['rate'] === 'number' ? settings['rate'] : 16_000;
+    const channels = typeof settings['channels'] === 'number' ? settings['channels'] : 1;
+    if (!Number.isInteger(channel) || channel < 1 || channel > channels) {
+      throw new InputError('sim.bad-channel', `${board}.${device} has ${channels} channel${channels === 1 ? '' : 's'}; there is no channel ${channel}`, { hint: `name a channel from 1 to ${channels}`, data: { board, device, channel } });
+    }
+    if (!(seconds > 0 && seconds <= 60)) throw new InputError('sim.bad-seconds', `a talker talks for more than 0 and at most 60 seconds, not ${seconds}`, { data: { seconds } });
+    const pcm = syntheticVoice({ rate, channels, channel, seconds });
+    const step = Math.round(rate / 50) * channels;
+    if (!end.microphone.capturing) return false;
+    for (let at = 0; at < pcm.length; at += step) end.microphone.inject(pcm.slice(at, at + step));
+    return true;
   }
 
   /** Everything a speaker has played, as WAV. */

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { claimControlSocket, readBody, readJsonBody, sendBytes, sendJson, serveControlSocket } from '../../lib/control/controlSocket.js';
 import { InputError, OsmoseError } from '../../lib/OsmoseError.js';
 import type { SimBuilding } from './SimBuilding.js';
+import type { SimJournal } from './SimJournal.js';
 
 /** Where a running `osmose sim` listens, in the building: `.osmose/sim/control.sock`. */
 export const simControlSocket = (root: string): string => `${root}/.osmose/sim/control.sock`;
@@ -17,23 +18,38 @@ export const simControlSocket = (root: string): string => `${root}/.osmose/sim/c
  *     GET  /devices/BOARD/DEVICE/png         what a display shows
  *     POST /devices/BOARD/DEVICE/wav         a WAV file played into a microphone
  *     GET  /devices/BOARD/DEVICE/wav         what a speaker has played
+ *     POST /devices/BOARD/DEVICE/talk        {"channel": 1, "seconds": 1.5}: a talker at that seat of a microphone array
+ *     GET  /journal?since=SEQ                what happened since entry SEQ, timed, and every peer host seen
+ *     POST /journal                          {"text": "..."}: a note in the journal (the story's teller)
  *
  * Errors answer with a status and `{ "error": { code, message, hint } }`.
  */
-export async function serveSimControl(building: SimBuilding, socket: string): Promise<Server> {
+export async function serveSimControl(building: SimBuilding, socket: string, journal?: SimJournal): Promise<Server> {
   return serveControlSocket({
     socket,
-    route: (request, response) => route(building, request, response),
+    route: (request, response) => route(building, journal, request, response),
     statusOf: (code) => (code === 'sim.unknown-board' || code === 'sim.unknown-device' || code === 'sim.no-route' ? 404 : code === 'sim.output' ? 409 : 400),
     internalCode: 'sim.internal',
     alreadyRunning: () => simAlreadyRunning(socket),
   });
 }
 
-async function route(building: SimBuilding, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function route(building: SimBuilding, journal: SimJournal | undefined, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://sim');
   const parts = url.pathname.split('/').filter((part) => part !== '').map(decodeURIComponent);
   const method = request.method ?? 'GET';
+  if (parts.length === 1 && parts[0] === 'journal' && journal !== undefined) {
+    if (method === 'GET') {
+      const since = Number(url.searchParams.get('since') ?? '0');
+      if (!Number.isInteger(since) || since < 0) throw new InputError('sim.bad-since', `since is an entry number (0 or more), not ${JSON.stringify(url.searchParams.get('since'))}`, { data: {} });
+      return sendJson(response, 200, { entries: journal.since(since), peers: journal.peers() });
+    }
+    if (method === 'POST') {
+      const text = (await readJsonBody(request, 'sim.bad-body'))['text'];
+      if (typeof text !== 'string' || text.length === 0 || text.length > 500) throw new InputError('sim.bad-note', 'a note is {"text": "..."} of 1 to 500 characters', { data: {} });
+      return sendJson(response, 200, journal.record({ kind: 'note', text }));
+    }
+  }
   if (method === 'GET' && parts.length === 1 && parts[0] === 'boards') return sendJson(response, 200, { commit: building.commit, boards: building.summaries(), skipped: building.skipped });
   const [top, board = '', device = '', action] = parts;
   if (top === 'devices' && parts.length >= 3) {
@@ -51,6 +67,13 @@ async function route(building: SimBuilding, request: IncomingMessage, response: 
       return sendJson(response, 200, await building.press(board, device, holdMs));
     }
     if (action === 'png' && method === 'GET') return sendBytes(response, 'image/png', building.png(board, device));
+    if (action === 'talk' && method === 'POST') {
+      const body = await readJsonBody(request, 'sim.bad-body');
+      const channel = body['channel'] ?? 1;
+      const seconds = body['seconds'] ?? 1;
+      if (typeof channel !== 'number' || typeof seconds !== 'number') throw new InputError('sim.bad-body', 'a talk is {"channel": 1, "seconds": 1.5}', { data: {} });
+      return sendJson(response, 200, { heard: building.talk(board, device, channel, seconds) });
+    }
     if (action === 'wav' && method === 'POST') return sendJson(response, 200, { heard: building.injectWav(board, device, await readBody(request)) });
     if (action === 'wav' && method === 'GET') return sendBytes(response, 'audio/wav', building.speakerWav(board, device));
   }
