@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../lib/cli/CliContext.js';
+import { registerEraseCommand } from './eraseCommand.js';
 import { registerGatewayCommand } from './gatewayCommand.js';
 import { registerLedgerRolloutsCommand } from './ledgerRolloutsCommand.js';
+import { registerPeopleCommand } from './peopleCommand.js';
 import { registerRolloutCommand } from './rolloutCommand.js';
 import { registerScheduleCommand } from './scheduleCommand.js';
 import { addSimGatewayOptions } from './simGatewayOptions.js';
@@ -14,5 +16,7 @@ export function registerOtaCommands(program: Command, cli: CliContext): void {
   registerStatusCommand(program, cli);
   registerScheduleCommand(program, cli);
   registerLedgerRolloutsCommand(program, cli);
+  registerPeopleCommand(program, cli);
+  registerEraseCommand(program, cli);
   addSimGatewayOptions(program, cli);
 }

@@ -7,6 +7,7 @@ import type { RolloutInput } from '../rollout/RolloutInput.js';
 import { rolloutSummary } from '../rollout/rolloutSummary.js';
 import type { Gateway } from './Gateway.js';
 import { parseRolloutRequest } from './parseRolloutRequest.js';
+import { peopleRoutes } from './peopleRoute.js';
 import { presenceRoute } from './presenceRoute.js';
 
 /** Where a running gateway listens for the operator, in the building: `.osmose/gateway/control.sock`. */
@@ -27,7 +28,7 @@ export async function serveGatewayControl(gateway: Gateway, socket: string): Pro
   await mkdir(dirname(socket), { recursive: true });
   return serveControlSocket({
     socket,
-    route: (request, response) => route(gateway, request, response),
+    route: peopleRoutes(gateway, socket, (request, response) => route(gateway, request, response)),
     statusOf: (code) => (code === 'gateway.no-route' || code === 'rollout.none' ? 404 : code === 'rollout.in-progress' ? 409 : 400),
     internalCode: 'gateway.internal',
     alreadyRunning: () => new InputError('gateway.already-running', `a gateway already runs for this building (it answers on ${socket})`, { hint: 'stop it, or drive it with osmose rollout and osmose status', data: { socket } }),
