@@ -40,6 +40,7 @@ export type { VaultEnclaveOptions } from './enclave/VaultEnclave.js';
 export { SimDigitalBus } from './digital/SimDigitalBus.js';
 export { simSerialPair } from './serial/simSerialPair.js';
 export { SimMicrophone, SimSpeaker } from './audio/SimAudio.js';
+export type { SimPlay } from './audio/SimAudio.js';
 export { decodeWav, encodeWav } from './audio/wav.js';
 export type { Wav } from './audio/wav.js';
 export { SimDisplayBus } from './display/SimDisplayBus.js';

@@ -90,7 +90,7 @@ export async function openDriver(settings: DeviceSettings, buses: BoardBuses): P
     case 'audio-in':
       return { class: 'audio-in', driver: new Microphone({ bus: need(buses.audioIn, 'audio-in', 'audio')(), rate: settings.rate ?? 16000, channels: settings.channels ?? 1 }) };
     case 'audio-out':
-      return { class: 'audio-out', driver: new Speaker({ bus: need(buses.audioOut, 'audio-out', 'audio')(), rate: settings.rate ?? 16000, channels: settings.channels ?? 1 }) };
+      return { class: 'audio-out', driver: new Speaker({ bus: need(buses.audioOut, 'audio-out', 'audio')(), rate: settings.rate ?? 16000, channels: settings.channels ?? 1, directional: settings.directional ?? false }) };
     case 'display':
       return {
         class: 'display',

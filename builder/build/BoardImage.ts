@@ -22,6 +22,12 @@ export interface BoardConfig {
     readonly capabilities: readonly Capability[];
     readonly retain: RetainPolicy | null;
     readonly disclose: DisclosePolicy | null;
+    /**
+     * The clips its app ships (clips/NAME.wav in the app's folder), by the name audio.play
+     * takes → the SHA-256 of the WAV file the slot holds as <sha256>.wav. Only present when
+     * the app ships clips, so a board running none has the configuration it had before clips.
+     */
+    readonly clips?: Readonly<Record<string, string>>;
   }[];
   /** The circuits this board is an endpoint of. */
   readonly circuits: readonly BoardCircuit[];
@@ -51,6 +57,12 @@ export interface BoardManifest {
   readonly config: string;
   /** One entry per app the board runs. */
   readonly modules: readonly { readonly app: string; readonly wasm: string; readonly source: string; readonly bytes: number }[];
+  /**
+   * Every distinct clip file of the apps the board runs, by SHA-256 (the slot's <wav>.wav,
+   * the ledger's clips/<wav>.wav), sorted; the configuration says which app plays which under
+   * what name. Absent when the board's apps ship no clips.
+   */
+  readonly clips?: readonly { readonly wav: string; readonly bytes: number }[];
   /** The building repository's commit the image was built from, and inputs that differed from it. */
   readonly source: { readonly commit: string | null; readonly uncommitted: readonly string[] };
   readonly toolchain: ToolchainIdentity;

@@ -8,6 +8,7 @@ import { InputError } from '../../lib/OsmoseError.js';
 import { readWasmInterface } from '../../userland/abi/readWasmInterface.js';
 import { ArtifactCache } from '../cache/ArtifactCache.js';
 import { inputKey, sha256 } from '../cache/inputKey.js';
+import { appClips, clipsFolder, type AppClip } from '../compile/appClips.js';
 import { checkCapabilities } from '../compile/checkCapabilities.js';
 import { checkMemoryLimit } from '../compile/checkMemoryLimit.js';
 import { compileApp, type CompiledImport } from '../compile/compileApp.js';
@@ -146,10 +147,11 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
   // has been rotated, it is signed again (same content) so that it verifies under the new key.
   const resign = previousRepository?.targets !== undefined && !Object.keys(previousRepository.targets.signatures).includes(signer.keyid);
   for (const [done, board] of plan.boards.entries()) {
-    const config = boardConfig(board, plan.building, index, toolchain);
+    const config = boardConfig(board, plan.building, index, toolchain, (app) => modules.byApp.get(app)?.clips ?? []);
     const configBytes = json(config);
     const configDigest = sha256(configBytes);
     const apps = [...new Set(config.fragments.map((fragment) => fragment.app))];
+    const clips = boardClips(apps.flatMap((app) => modules.byApp.get(app)?.clips ?? []));
     const built = inputKey({ config: configDigest, ...Object.fromEntries(apps.map((app) => [`wasm:${app}`, modules.byApp.get(app)?.digest ?? ''])) });
     // A board that is down keeps the image it had: it is dead, and takes nothing until it is back.
     const image = dead.has(board.id) ? (previousImages.get(board.id) ?? built) : built;
@@ -182,6 +184,7 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
           const module = modules.byApp.get(app);
           return { app, wasm: module?.digest ?? '', source: module?.source ?? '', bytes: module?.wasm.length ?? 0 };
         }),
+        ...(clips.length === 0 ? {} : { clips }),
         source: { commit: snapshot.commit ?? null, uncommitted: uncommittedFor(snapshot, plan, apps) },
         toolchain,
       };
@@ -196,6 +199,11 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
   for (const module of modules.byApp.values()) {
     files.set(ledgerLayout.wasm(module.digest), module.wasm);
     targets.set(ledgerLayout.wasm(module.digest), { length: module.wasm.length, sha256: module.digest });
+    // A clip is a target like a module: a board verifies it against targets.json before it plays it.
+    for (const clip of module.clips) {
+      files.set(ledgerLayout.clip(clip.digest), clip.wav);
+      targets.set(ledgerLayout.clip(clip.digest), { length: clip.wav.length, sha256: clip.digest });
+    }
   }
   const repository = signRepository({
     targets,
@@ -247,9 +255,11 @@ interface Module {
   readonly source: string;
   readonly imports: readonly CompiledImport[];
   readonly sourceFolder: string;
+  /** The clips the app ships (clips/**\/*.wav), checked; not compile inputs, so a new clip compiles nothing. */
+  readonly clips: readonly AppClip[];
 }
 
-/** One module per app that runs anywhere, from the cache when its inputs are there. */
+/** One module per app that runs anywhere, from the cache when its inputs are there, with the app's clips checked. */
 async function compileModules(
   cache: ArtifactCache,
   plan: BuildPlan,
@@ -265,13 +275,20 @@ async function compileModules(
   for (const [done, app] of apps.entries()) {
     const folder = app.source.replace(/\/+$/, '');
     const files = new Map<string, string>();
+    const clipFiles = new Map<string, Uint8Array>();
     const digests: Record<string, string> = {};
     for (const [path, bytes] of snapshot.files) {
       if (!path.startsWith(`${folder}/`)) continue;
       const relative = path.slice(folder.length + 1);
+      if (relative.startsWith(`${clipsFolder}/`)) {
+        clipFiles.set(relative, bytes);
+        continue;
+      }
       files.set(relative, new TextDecoder().decode(bytes));
       digests[relative] = sha256(bytes);
     }
+    const clips = appClips({ app: app.name, source: folder, files: clipFiles });
+    issues.push(...clips.issues);
     const source = inputKey(digests);
     const key = inputKey({ source, toolchain: toolchainVersion, sdk: toolchain.sdk, target });
     let wasm = await cache.get(key);
@@ -290,7 +307,7 @@ async function compileModules(
       imports = result.imports;
       await cache.put(key, wasm);
     }
-    byApp.set(app.name, { wasm, digest: sha256(wasm), source, imports, sourceFolder: folder });
+    byApp.set(app.name, { wasm, digest: sha256(wasm), source, imports, sourceFolder: folder, clips: clips.clips });
     onProgress?.({ phase: 'compile', app: app.name, done: done + 1, total: apps.length });
   }
   return { byApp, issues, compiles, cacheHits };
@@ -362,7 +379,13 @@ function byBoard(
   };
 }
 
-function boardConfig(board: PlannedBoard, building: BuildPlan['building'], index: ReturnType<typeof byBoard>, toolchain: ToolchainIdentity): BoardConfig {
+function boardConfig(
+  board: PlannedBoard,
+  building: BuildPlan['building'],
+  index: ReturnType<typeof byBoard>,
+  toolchain: ToolchainIdentity,
+  clipsOf: (app: string) => readonly AppClip[],
+): BoardConfig {
   const fragments = index.fragments.get(board.id) ?? [];
   const circuits = board.circuits.flatMap((id) => index.circuits.get(id) ?? []).map((circuit): BoardCircuit => ({
     ...circuit,
@@ -382,16 +405,26 @@ function boardConfig(board: PlannedBoard, building: BuildPlan['building'], index
     building,
     board: { id: board.id, type: board.type, space: board.space, place: board.place },
     devices: board.devices,
-    fragments: fragments.map((fragment) => ({
-      instance: fragment.instance,
-      app: fragment.app,
-      bindings: fragment.bindings,
-      capabilities: Object.keys(fragment.grants) as Capability[],
-      retain: fragment.retain,
-      disclose: fragment.disclose,
-    })),
+    fragments: fragments.map((fragment) => {
+      const clips = clipsOf(fragment.app);
+      return {
+        instance: fragment.instance,
+        app: fragment.app,
+        bindings: fragment.bindings,
+        capabilities: Object.keys(fragment.grants) as Capability[],
+        retain: fragment.retain,
+        disclose: fragment.disclose,
+        ...(clips.length === 0 ? {} : { clips: Object.fromEntries(clips.map((clip) => [clip.name, clip.digest])) }),
+      };
+    }),
     circuits,
   };
+}
+
+/** A board's clip files for its manifest: each distinct file once (two apps may ship the same sound), by digest. */
+function boardClips(clips: readonly AppClip[]): { wav: string; bytes: number }[] {
+  const byDigest = new Map(clips.map((clip) => [clip.digest, clip.wav.length]));
+  return [...byDigest].sort(([a], [b]) => (a < b ? -1 : 1)).map(([wav, bytes]) => ({ wav, bytes }));
 }
 
 /** The uncommitted files this board's image depends on: the description and its apps' sources. */

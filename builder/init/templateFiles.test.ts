@@ -12,8 +12,10 @@ import { templateNames } from './templateNames.js';
 
 const grid = { floors: 2, rooms: 3, boardsPerRoom: 2 };
 
+/** The template's text files: all but the apps' audio clips, which are bytes (test/clips.e2e checks those). */
 async function filesOf(template: (typeof templateNames)[number], name = 'Test Building'): Promise<Map<string, string>> {
-  return templateFiles({ template, id: 'test', name, grid });
+  const files = await templateFiles({ template, id: 'test', name, grid });
+  return new Map([...files].flatMap(([path, content]) => (typeof content === 'string' ? [[path, content] as const] : [])));
 }
 
 function yamlOf(files: Map<string, string>, path: string): unknown {

@@ -23,13 +23,14 @@ const toStringOptions = { flowCollectionPadding: false } as const;
  * Every file a template puts in a new building (the role keys aside), by path relative to
  * the building with `/` separators: building.yaml (with the building's id and name),
  * policies.yaml, the sources of the apps building.yaml names, apps/README.md, README.md,
- * .gitignore and the JSON Schemas. Reads the templates and writes nothing.
+ * .gitignore and the JSON Schemas. Reads the templates and writes nothing. Every file is
+ * text except an app's audio clips (`apps/NAME/clips/`), which are bytes.
  *
  * The templates folder holds `common/` (what every building gets) and one folder per
  * template (building.yaml unless generated, policies.yaml, and about.md for the README). The
  * app sources come from the apps that ship with osmose (userland/apps/).
  */
-export async function templateFiles(input: TemplateInput): Promise<Map<string, string>> {
+export async function templateFiles(input: TemplateInput): Promise<Map<string, string | Uint8Array>> {
   const dir = templatesDir();
   const own = (file: string): Promise<string> => readFile(join(dir, input.template, file), 'utf8');
   const common = (file: string): Promise<string> => readFile(join(dir, 'common', file), 'utf8');
@@ -38,7 +39,7 @@ export async function templateFiles(input: TemplateInput): Promise<Map<string, s
   building.setIn(['building', 'id'], input.id);
   building.setIn(['building', 'name'], input.name);
 
-  const files = new Map<string, string>();
+  const files = new Map<string, string | Uint8Array>();
   files.set('building.yaml', building.toString(toStringOptions));
   files.set('policies.yaml', await own('policies.yaml'));
   const about = await own('about.md');
@@ -48,7 +49,10 @@ export async function templateFiles(input: TemplateInput): Promise<Map<string, s
   const appsDir = shippedAppsDir();
   for (const source of appSources(building)) {
     const from = join(appsDir, posix.basename(source));
-    for (const file of await filesUnder(from)) files.set(posix.join(source, file), await readFile(join(from, file), 'utf8'));
+    for (const file of await filesUnder(from)) {
+      const path = join(from, file);
+      files.set(posix.join(source, file), file.startsWith('clips/') ? new Uint8Array(await readFile(path)) : await readFile(path, 'utf8'));
+    }
   }
   for (const [name, text] of Object.entries(jsonSchemaFiles())) files.set(`schema/${name}`, text);
   return files;

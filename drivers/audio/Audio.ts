@@ -23,6 +23,13 @@ export interface AudioIn extends AudioFormat {
 export interface AudioOut extends AudioFormat {
   /** Queues PCM for playing; refused with `driver.bad-frame` unless whole frames. */
   write(pcm: Int16Array): void;
+  /**
+   * Present only on a directional (tight-beam) speaker: points what it plays next at one
+   * person (a pseudonymous presence handle), or back at no one in particular (null). A
+   * speaker without it cannot keep a message to one person, so a host never plays it
+   * something meant for one.
+   */
+  readonly aim?: (person: number | null) => void;
   /** Every later call is refused with `driver.closed`; closing twice is harmless. */
   close(): void;
 }

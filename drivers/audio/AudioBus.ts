@@ -11,5 +11,10 @@ export interface AudioInBus {
 /** The backend a speaker driver receives: a playback device. */
 export interface AudioOutBus {
   play(format: AudioFormat, pcm: Int16Array): void;
+  /**
+   * Steers a directional speaker's beam towards a person (null: its resting direction). A
+   * backend that cannot steer leaves this out, and the beam stays where the speaker is mounted.
+   */
+  aim?(person: number | null): void;
   close(): void;
 }

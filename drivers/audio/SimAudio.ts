@@ -52,27 +52,53 @@ export class SimMicrophone implements AudioInBus {
   }
 }
 
-/** A simulated speaker: keeps everything played, readable as samples or as a WAV file. */
+/** One write to a simulated speaker: its samples, and who the beam was aimed at then (null: no one in particular). */
+export interface SimPlay {
+  readonly aimedAt: number | null;
+  readonly samples: Int16Array;
+}
+
+/**
+ * A simulated speaker: keeps everything played, readable as samples or as a WAV file, and,
+ * when its driver is directional, who each write was aimed at: what a person standing in
+ * the beam would have heard.
+ */
 export class SimSpeaker implements AudioOutBus {
-  readonly #chunks: Int16Array[] = [];
+  readonly #plays: SimPlay[] = [];
   #format: AudioFormat | undefined;
+  #aimedAt: number | null = null;
 
   play(format: AudioFormat, pcm: Int16Array): void {
     this.#format = format;
-    this.#chunks.push(Int16Array.from(pcm));
+    this.#plays.push({ aimedAt: this.#aimedAt, samples: Int16Array.from(pcm) });
+  }
+
+  /** The beam follows `person` from the next write on (null: back to its resting direction). */
+  aim(person: number | null): void {
+    this.#aimedAt = person;
   }
 
   close(): void {
     // What was played stays readable after the speaker closes.
   }
 
+  /** Who the beam points at now (null: no one in particular). */
+  get aimedAt(): number | null {
+    return this.#aimedAt;
+  }
+
+  /** Every write so far, oldest first, each with who it was aimed at. */
+  plays(): readonly SimPlay[] {
+    return [...this.#plays];
+  }
+
   /** Every sample played so far, interleaved. */
   played(): Int16Array {
-    const all = new Int16Array(this.#chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+    const all = new Int16Array(this.#plays.reduce((sum, play) => sum + play.samples.length, 0));
     let at = 0;
-    for (const chunk of this.#chunks) {
-      all.set(chunk, at);
-      at += chunk.length;
+    for (const { samples } of this.#plays) {
+      all.set(samples, at);
+      at += samples.length;
     }
     return all;
   }

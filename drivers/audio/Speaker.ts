@@ -1,4 +1,4 @@
-import { closedError } from '../DriverError.js';
+import { closedError, DriverError } from '../DriverError.js';
 import type { AudioOut } from './Audio.js';
 import type { AudioOutBus } from './AudioBus.js';
 import { checkFormat, checkFrames } from './checkFormat.js';
@@ -9,12 +9,22 @@ export interface SpeakerOptions {
   readonly rate?: number;
   /** Default 1. */
   readonly channels?: number;
+  /**
+   * A tight-beam speaker heard only where it points (the audio-out setting `directional`).
+   * Only such a speaker has `aim`. Default false.
+   */
+  readonly directional?: boolean;
 }
 
 /** A speaker (driver audio-out). */
 export class Speaker implements AudioOut {
   readonly rate: number;
   readonly channels: number;
+  /**
+   * Set on a directional speaker only: a plain one fills the room, so it must not look as if
+   * it could keep a message to one person.
+   */
+  readonly aim?: (person: number | null) => void;
   readonly #bus: AudioOutBus;
   #closed = false;
 
@@ -23,6 +33,15 @@ export class Speaker implements AudioOut {
     this.rate = format.rate;
     this.channels = format.channels;
     this.#bus = options.bus;
+    if (options.directional === true) {
+      this.aim = (person) => {
+        if (this.#closed) throw closedError('audio-out');
+        if (person !== null && (!Number.isSafeInteger(person) || person < 0)) {
+          throw new DriverError('driver.bad-option', `a speaker aims at a person (a handle of 0 or more) or at no one (null), not ${String(person)}`, { data: { person } });
+        }
+        this.#bus.aim?.(person);
+      };
+    }
   }
 
   write(pcm: Int16Array): void {

@@ -15,11 +15,17 @@ export interface SlotFiles {
 }
 
 interface ManifestHead {
-  readonly signed: { readonly board: string; readonly type: string; readonly image: string; readonly modules: readonly { readonly wasm: string }[] };
+  readonly signed: {
+    readonly board: string;
+    readonly type: string;
+    readonly image: string;
+    readonly modules: readonly { readonly wasm: string }[];
+    readonly clips?: readonly { readonly wav: string }[];
+  };
 }
 
 /**
- * One slot's worth of a ledger build for one board: its manifest, configuration and modules,
+ * One slot's worth of a ledger build for one board: its manifest, configuration, modules and clips,
  * with the build's TUF metadata (timestamp, snapshot, targets and every root version). What an
  * image's slot a holds, and what the gateway sends a board it updates. `readBlob` lets a caller
  * that reads many boards share the blobs they have in common.
@@ -45,6 +51,7 @@ export async function readSlotFiles(root: string, board: string, ledger: LedgerT
   files.set('manifest.json', manifest);
   files.set('config.json', await blob(ledgerLayout.config(board)));
   for (const { wasm } of head.signed.modules) files.set(`${wasm}.wasm`, await blob(ledgerLayout.wasm(wasm)));
+  for (const { wav } of head.signed.clips ?? []) files.set(`${wav}.wav`, await blob(ledgerLayout.clip(wav)));
   for (const role of ['timestamp', 'snapshot', 'targets'] as const) files.set(`${role}.json`, await blob(repositoryLayout[role]));
   for (const path of ledger.files.keys()) {
     const match = /^repository\/([1-9][0-9]*)\.root\.json$/.exec(path);

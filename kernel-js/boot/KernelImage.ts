@@ -24,6 +24,8 @@ export interface KernelFragment {
   readonly app: string;
   readonly bindings: Readonly<Record<string, KernelBinding>>;
   readonly capabilities: readonly string[];
+  /** The clips its app ships: the name audio.play takes → the SHA-256 of the WAV file in the slot; absent when it ships none. */
+  readonly clips?: Readonly<Record<string, string>>;
 }
 
 /** configs/<board>.json of a build. */
@@ -46,6 +48,8 @@ export interface KernelBoardManifest {
   readonly image: string;
   readonly config: string;
   readonly modules: readonly { readonly app: string; readonly wasm: string; readonly bytes: number }[];
+  /** Every clip file of the image (<wav>.wav in the slot), verified like the modules; absent when its apps ship none. */
+  readonly clips?: readonly { readonly wav: string; readonly bytes: number }[];
 }
 
 /** TUF's envelope around a manifest. */

@@ -6,8 +6,9 @@ import { join } from 'node:path';
  *     board.json            { format: 1, board, type }: which board this is
  *     trust/root.json       TUF root metadata: the keys and thresholds the board trusts at first
  *     a/ b/                 the two slots, each: manifest.json, config.json, <sha256>.wasm per
- *                           module, and the build's TUF metadata: timestamp.json, snapshot.json,
- *                           targets.json and <version>.root.json for every root version
+ *                           module, <sha256>.wav per audio clip its apps ship, and the build's
+ *                           TUF metadata: timestamp.json, snapshot.json, targets.json and
+ *                           <version>.root.json for every root version
  *     state.json            active slot, trial state, boot counter, version floor, what the
  *                           board trusts, health
  *     identity.pem          the board's identity key (Ed25519, PKCS#8), made with its first image
@@ -33,6 +34,7 @@ export const boardFiles = {
   targets: 'targets.json',
   root: (version: number): string => `${version}.root.json`,
   module: (sha256: string): string => `${sha256}.wasm`,
+  clip: (sha256: string): string => `${sha256}.wav`,
   identityKey: 'identity.pem',
   identityCert: 'identity.crt',
   buildingCa: 'building-ca.crt',

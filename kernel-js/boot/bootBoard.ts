@@ -134,7 +134,7 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
     digital: devices.digital,
     displays: displaysOf(devices),
     drivers: devices.opened,
-    surroundings: { keep: sealedKeeper(dir), ...(options.presence === undefined ? {} : { presence: options.presence }) },
+    surroundings: { clips: (digest: string) => slot.clips.get(digest), keep: sealedKeeper(dir), ...(options.presence === undefined ? {} : { presence: options.presence }) },
     config: slot.config,
     modules: slot.modules,
     limits: spec.limits,

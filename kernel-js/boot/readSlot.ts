@@ -17,6 +17,8 @@ export interface VerifiedSlot {
   readonly config: KernelBoardConfig;
   /** Module bytes by app. */
   readonly modules: ReadonlyMap<string, Uint8Array>;
+  /** The image's clip files (WAV) by SHA-256; each fragment's configuration names its own. */
+  readonly clips: ReadonlyMap<string, Uint8Array>;
   /** The image's version for this board (targets.json's `custom.version`): what the version floor is compared with. */
   readonly version: number;
   /** What the board trusts once it confirms this slot (state.json's `trust`). */
@@ -43,6 +45,8 @@ export type SlotRefusalCode =
   | 'slot.config-unreadable'
   | 'slot.module-missing'
   | 'slot.module-digest'
+  | 'slot.clip-missing'
+  | 'slot.clip-digest'
   | 'slot.below-version-floor';
 
 export type SlotReading = { readonly ok: true; readonly slot: VerifiedSlot } | { readonly ok: false; readonly code: SlotRefusalCode; readonly reason: string };
@@ -77,6 +81,7 @@ const targetPath = {
   manifest: (board: string): string => `manifests/${board}.json`,
   config: (board: string): string => `configs/${board}.json`,
   module: (sha256: string): string => `artifacts/${sha256}.wasm`,
+  clip: (sha256: string): string => `clips/${sha256}.wav`,
 };
 
 /** Most bytes read of a file whose length no signed metadata gives yet (TUF clients' defaults, about). */
@@ -99,9 +104,9 @@ class Refusal extends Error {
  * docs/security.md): the root chain from the root the board trusts, each role's signature
  * threshold, versions against what the board accepted (rollback), timestamp → snapshot →
  * targets consistency (mix-and-match), expiry against the trusted time for metadata the board
- * has not accepted yet (freeze), then this board's image: the manifest, configuration and
- * modules by the length and hashes targets.json records, the board id, and the image version
- * against the version floor. Never throws: whatever is wrong (missing, half-written, tampered,
+ * has not accepted yet (freeze), then this board's image: the manifest, configuration,
+ * modules and audio clips by the length and hashes targets.json records, the board id, and
+ * the image version against the version floor. Never throws: whatever is wrong (missing, half-written, tampered,
  * forged, old) makes the slot invalid, with a code and a reason the shim records.
  */
 export function readSlot(dir: string, slot: SlotName, context: SlotContext): SlotReading {
@@ -173,10 +178,11 @@ function verifySlot(base: string, slot: SlotName, context: SlotContext): Verifie
   const { manifest, version } = verifyManifest(manifestRead.bytes, targets.signed, context);
   const config = verifyConfig(path, targets.signed, manifest, context.board);
   const modules = verifyModules(path, targets.signed, manifest);
+  const clips = verifyClips(path, targets.signed, manifest, config);
   if (version < context.versionFloor) {
     throw new Refusal('slot.below-version-floor', `its image is version ${version} for ${context.board}; the board has confirmed version ${context.versionFloor} (rollback)`);
   }
-  return { slot, manifest, config, modules, version, trust: { root: root.toJSON(), timestamp: versions.timestamp, snapshot: versions.snapshot, targets: versions.targets } };
+  return { slot, manifest, config, modules, clips, version, trust: { root: root.toJSON(), timestamp: versions.timestamp, snapshot: versions.snapshot, targets: versions.targets } };
 }
 
 function keysOf(root: Root, role: TopLevelRole): { keyids: string[]; threshold: number } {
@@ -293,6 +299,38 @@ function verifyModules(path: (name: string) => string, targets: Targets, manifes
     modules.set(entry.app, new Uint8Array(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength));
   }
   return modules;
+}
+
+/**
+ * The clip files the manifest lists, each by the length and SHA-256 targets.json records, and
+ * every clip a fragment's configuration names among them: a fragment never finds at play time
+ * that its clip was not in the image.
+ */
+function verifyClips(path: (name: string) => string, targets: Targets, manifest: KernelSignedManifest, config: KernelBoardConfig): Map<string, Uint8Array> {
+  const clips = new Map<string, Uint8Array>();
+  const listed: unknown = manifest.signed.clips ?? [];
+  if (!Array.isArray(listed) || !listed.every(isClipEntry)) throw new Refusal('slot.manifest-unreadable', "the manifest's clips are not a list of { wav: SHA-256 }");
+  for (const entry of listed) {
+    const target = targets.targets[targetPath.clip(entry.wav)];
+    if (target === undefined) throw new Refusal('slot.no-target', `targets.json does not list the clip ${entry.wav}.wav`);
+    const read = readBounded(path(boardFiles.clip(entry.wav)), target.length);
+    if (read === undefined) throw new Refusal('slot.clip-missing', `the clip ${entry.wav}.wav is missing`);
+    const check = read.longer ? 'longer' : fileMatches(target, read.bytes);
+    if (check === 'longer') throw new Refusal('slot.length', `the clip ${entry.wav}.wav is longer than the ${target.length} bytes targets.json records (endless data)`);
+    if (check !== 'ok' || read.digest !== entry.wav) throw new Refusal('slot.clip-digest', `the clip ${entry.wav}.wav does not match its length and SHA-256 in targets.json`);
+    clips.set(entry.wav, new Uint8Array(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength));
+  }
+  for (const fragment of config.fragments) {
+    for (const [name, digest] of Object.entries(fragment.clips ?? {})) {
+      if (!clips.has(digest)) throw new Refusal('slot.clip-missing', `${fragment.instance}'s clip "${name}" (${digest}.wav) is not among the clips the manifest lists`);
+    }
+  }
+  return clips;
+}
+
+function isClipEntry(entry: unknown): entry is { readonly wav: string } {
+  const wav: unknown = typeof entry === 'object' && entry !== null ? (entry as { wav?: unknown }).wav : undefined;
+  return typeof wav === 'string' && /^[0-9a-f]{64}$/.test(wav);
 }
 
 /**

@@ -47,6 +47,8 @@ export interface KernelDevices {
   readonly channels?: KernelChannels;
   /** Who is in the board's space; nobody when absent. */
   readonly presence?: KernelPresence;
+  /** The clip files the board's slot verified, by SHA-256 (each fragment's configuration names its own); none when absent. */
+  readonly clips?: (sha256: string) => Uint8Array | undefined;
   /** Keeps what an enclave device sealed (enclave.seal, audio.record); `key` is the enclave's own handle. */
   readonly keep?: (device: string, key: KeyHandle, sealed: Uint8Array) => void;
 }

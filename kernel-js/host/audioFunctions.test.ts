@@ -138,12 +138,12 @@ describe('audioFunctions', () => {
     expect([call('write', 2, 64, 3), call('write', 2, memory.buffer.byteLength - 2, 4), call('write', 1, 64, 2)]).toEqual([status.BadArgument, status.BadArgument, status.BadHandle]);
   });
 
-  it('answers NotFound for a named clip, with a log line saying images carry no clips yet', () => {
+  it('answers NotFound for a clip the app does not ship, with a log line saying where clips go', () => {
     const { memory, call, logs, speakerBus } = board();
     new Uint8Array(memory.buffer).set(new TextEncoder().encode('chime'), 0);
     new Uint8Array(memory.buffer).set([0xc3, 0x28], 16);
     expect(call('play', 2, 0, 5, -1)).toBe(status.NotFound);
-    expect(logs).toEqual([[logLevel.Warn, expect.stringMatching(/no clip "chime".*carry no audio clips yet/)]]);
+    expect(logs).toEqual([[logLevel.Warn, expect.stringMatching(/ships no clip "chime".*clips\/chime\.wav/)]]);
     expect(speakerBus.played()).toHaveLength(0);
     expect([call('play', 2, 16, 2, -1), call('play', 2, 0, 5, -2), call('play', 1, 0, 5, -1)]).toEqual([status.BadArgument, status.BadArgument, status.BadHandle]);
   });

@@ -3,6 +3,7 @@ import { abiCodes } from './abiCodes.js';
 import { ByteQueue } from './ByteQueue.js';
 import { decodeUtf8 } from './decodeUtf8.js';
 import { driverStatus } from './driverStatus.js';
+import { playClip, type FragmentClips } from './clipPlayer.js';
 import type { Sealer } from './enclaveFunctions.js';
 import type { HostModule } from './HostModule.js';
 
@@ -28,6 +29,8 @@ export interface AudioHost {
    * audio.record is not linked at all).
    */
   readonly sealer?: (vault: number, key: number) => Sealer | number;
+  /** For audio.play: the clips the fragment's app ships, by name (clipPlayer's fragmentClips); without it, every clip is NotFound. */
+  readonly clips?: FragmentClips;
   /** Captured audio kept per microphone, in milliseconds, before the oldest is dropped; also the most audio.write takes at once. Default 1000. */
   readonly bufferMs?: number;
 }
@@ -47,7 +50,7 @@ interface Capture {
  * warning) and each arrival raises an Audio event with the bytes waiting. audio.record seals
  * each chunk the microphone delivers straight into the enclave, so the samples never reach
  * the module's memory. A microphone either captures or records: starting the other is Busy
- * until audio.stop. audio.play answers NotFound: images carry no clips yet.
+ * until audio.stop. audio.play plays one of the clips the app ships (clipPlayer).
  */
 export function audioFunctions(host: AudioHost): HostModule {
   const bufferMs = host.bufferMs ?? 1000;
@@ -152,13 +155,13 @@ export function audioFunctions(host: AudioHost): HostModule {
         return taken.length;
       },
       'audio.play': (handle = 0, ptr = 0, len = 0, person = -1) => {
-        if (host.speaker(handle) === undefined) return status.BadHandle;
-        if (person < -1) return status.BadArgument;
+        const speaker = host.speaker(handle);
+        if (speaker === undefined) return status.BadHandle;
+        if (!Number.isInteger(person) || person < -1) return status.BadArgument;
         const bytes = host.bytes(ptr, len);
         const clip = bytes === undefined ? undefined : decodeUtf8(bytes);
         if (clip === undefined) return status.BadArgument;
-        host.log(logLevel.Warn, `audio ${handle}: no clip "${clip}" to play: images carry no audio clips yet; queue the sound as PCM with audio.write`);
-        return status.NotFound;
+        return playClip({ speaker, handle, clip, person, clips: host.clips, log: host.log });
       },
     },
     close: () => {

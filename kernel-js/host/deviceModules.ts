@@ -3,6 +3,7 @@ import { audioFunctions } from './audioFunctions.js';
 import { channelFunctions } from './channelFunctions.js';
 import { displayFunctions } from './displayFunctions.js';
 import { enclaveFunctions } from './enclaveFunctions.js';
+import type { FragmentClips } from './clipPlayer.js';
 import type { HostFunctions, HostModule } from './HostModule.js';
 import type { KernelDevices } from './KernelDevices.js';
 import { emptySpace } from './KernelPresence.js';
@@ -17,6 +18,8 @@ export interface DeviceModulesContext extends WasmMemoryAccess {
   readonly handles: ReadonlyMap<number, string>;
   /** The capabilities the fragment is granted: a module is made only when it can be linked. */
   readonly granted: ReadonlySet<string>;
+  /** The clips the fragment's app ships, which audio.play plays; none when absent. */
+  readonly clips?: FragmentClips;
   readonly raise: (kind: number, source: number, value: number) => void;
   readonly log: (level: number, message: string) => void;
 }

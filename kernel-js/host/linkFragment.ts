@@ -5,6 +5,7 @@ import { KernelError } from '../KernelError.js';
 import { compileMetered } from '../run/compileMetered.js';
 import { fuelExport, growExport } from '../run/meterModule.js';
 import { abiCodes } from './abiCodes.js';
+import { fragmentClips } from './clipPlayer.js';
 import { decodeUtf8 } from './decodeUtf8.js';
 import { deviceModules } from './deviceModules.js';
 import type { HostModule } from './HostModule.js';
@@ -240,6 +241,7 @@ class Host {
       devices: c.devices,
       handles: this.#devices,
       granted: this.#granted,
+      clips: fragmentClips(c.fragment.clips, c.devices.clips),
       raise: c.raise,
       log: c.log,
     });

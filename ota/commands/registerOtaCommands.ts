@@ -4,6 +4,7 @@ import { registerEraseCommand } from './eraseCommand.js';
 import { registerGatewayCommand } from './gatewayCommand.js';
 import { registerLedgerRolloutsCommand } from './ledgerRolloutsCommand.js';
 import { registerPeopleCommand } from './peopleCommand.js';
+import { registerRecordsCommand } from './recordsCommand.js';
 import { registerRolloutCommand } from './rolloutCommand.js';
 import { registerScheduleCommand } from './scheduleCommand.js';
 import { addSimGatewayOptions } from './simGatewayOptions.js';
@@ -17,6 +18,7 @@ export function registerOtaCommands(program: Command, cli: CliContext): void {
   registerScheduleCommand(program, cli);
   registerLedgerRolloutsCommand(program, cli);
   registerPeopleCommand(program, cli);
+  registerRecordsCommand(program, cli);
   registerEraseCommand(program, cli);
   addSimGatewayOptions(program, cli);
 }

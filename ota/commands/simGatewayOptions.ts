@@ -4,7 +4,10 @@ import { writeBoardCredentialsMany } from '../../image/diskImage/writeBoardCrede
 import { runSimulator } from '../../image/commands/simCommands.js';
 import { parseGatewayAddress, type GatewayAddress } from '../../kernel-js/agent/agentCredentials.js';
 import type { CliContext } from '../../lib/cli/CliContext.js';
+import type { Gateway } from '../gateway/Gateway.js';
+import { pseudonymOfVisit } from '../gateway/peopleRoute.js';
 import { startGateway } from '../gateway/startGateway.js';
+import type { SimJournal } from '../../image/sim/SimJournal.js';
 
 /**
  * Gives `osmose sim` (image/) the gateway: `--listen HOST:PORT` runs the building's gateway in
@@ -27,11 +30,13 @@ export function addSimGatewayOptions(program: Command, cli: CliContext): void {
       let connectTo: GatewayAddress;
       let close: (() => Promise<void>) | undefined;
       let banner = '';
+      let journal: ((journal: SimJournal) => void) | undefined;
       if (options.listen !== undefined) {
         const running = await startGateway(cli, root, { listen: parseGatewayAddress(options.listen, '--listen', true), heartbeatMs: Number(options.heartbeat), json, heartbeatOption: options.heartbeat });
         const address = running.gateway.address();
         connectTo = { host: address.host === '0.0.0.0' ? '127.0.0.1' : address.host === '::' ? '::1' : address.host, port: address.port };
         close = () => running.close();
+        journal = (simJournal) => journalPresence(running.gateway, simJournal);
         banner = `gateway on ${address.host}:${address.port}: osmose rollout, osmose status\n`;
       } else {
         connectTo = parseGatewayAddress(options.gateway ?? '', '--gateway');
@@ -41,6 +46,28 @@ export function addSimGatewayOptions(program: Command, cli: CliContext): void {
         agents: { gateway: connectTo, credentials: { many: (boards) => writeBoardCredentialsMany(root, boards, epoch) } },
         banner,
         ...(close === undefined ? {} : { close }),
+        ...(journal === undefined ? {} : { journal }),
       });
     });
+}
+
+/**
+ * Journals every presence change the gateway hears, in every space that holds a board, with
+ * the person's pseudonym when the entrance admitted them: the causes `osmose sim timeline`
+ * measures the rooms' answers from.
+ */
+function journalPresence(gateway: Gateway, journal: SimJournal): void {
+  const spaces = new Set(gateway.fleet.build.plan.boards.flatMap((board) => board.space));
+  for (const space of spaces) {
+    gateway.presence.watch(space, (change) => {
+      const { handle } = change.person;
+      journal.record({
+        kind: 'presence',
+        space,
+        person: handle,
+        who: pseudonymOfVisit(gateway, handle) ?? `person ${handle}`,
+        change: change.coming === true ? (change.arrived ? 'expected' : 'unexpected') : change.arrived ? 'arrived' : 'left',
+      });
+    });
+  }
 }

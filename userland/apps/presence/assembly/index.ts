@@ -1,7 +1,8 @@
 // Greets each person admitted at the entrance: a welcome aimed at them on the directional
 // speaker, and the entrance screen saying so while anyone is there. It keeps nothing about
 // anyone: no list, no log line, no storage, no channel; a person is a pseudonym for one
-// event and is forgotten when handle returns.
+// event and is forgotten when handle returns. The welcome it ships (clips/welcome.wav) is an
+// earcon standing in for a recorded greeting.
 import { EventKind, Everyone, Status, config, display, presence, audio } from "osmose";
 
 const screen = display.open("screen");

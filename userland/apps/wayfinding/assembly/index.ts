@@ -1,6 +1,8 @@
 // Guides each person who arrives to the room they are expected in, with a spoken direction
 // from a tight-beam speaker that only they hear. People are pseudonyms here: the app learns
-// where someone is going, never who they are.
+// where someone is going, never who they are. The clips shipped in clips/directions/ are
+// earcons (a few notes per room) standing in for recorded speech: replace them with recordings
+// under the same names.
 import { EventKind, Status, audio, presence } from "osmose";
 
 const speaker = audio.speaker("speaker");
@@ -10,6 +12,6 @@ export function handle(kind: EventKind, source: i32, value: i32): Status {
   const person = source;
   const room = presence.destinationOf(person);
   if (room.length == 0) return Status.Ignored; // nobody expects them: say nothing
-  // One recorded clip per destination ships with the app, under directions/.
+  // One clip per destination ships with the app, in clips/directions/.
   return speaker.play("directions/" + room, person);
 }
