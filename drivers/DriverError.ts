@@ -15,7 +15,9 @@ export type DriverErrorCode =
   | 'driver.bus-failed'
   | 'enclave.no-key'
   | 'enclave.tampered'
-  | 'enclave.bad-member';
+  | 'enclave.bad-member'
+  | 'enclave.not-for-you'
+  | 'enclave.not-wrappable';
 
 /** A failure of a driver or of the bus under it. */
 export class DriverError extends OsmoseError {

@@ -34,6 +34,10 @@ export { FrameDisplay } from './display/FrameDisplay.js';
 export type { FrameDisplayOptions } from './display/FrameDisplay.js';
 export { VaultEnclave } from './enclave/VaultEnclave.js';
 export type { VaultEnclaveOptions } from './enclave/VaultEnclave.js';
+// Reading what an enclave sealed outside it: a participant unwraps the key, then opens.
+export { wrapKeyFor, unwrapKeyWith } from './enclave/keyWrap.js';
+export { openSealed } from './enclave/openSealed.js';
+export { rawX25519PublicKey, x25519PublicKey } from './enclave/x25519Keys.js';
 
 // Simulated buses (the sim board). Real buses (OnoffDigitalBus, serialportBus) load native
 // addons, so they are imported from their own files only on boards that use them.

@@ -1,6 +1,10 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Enclave } from '../enclave/Enclave.js';
+import { unwrapKeyWith } from '../enclave/keyWrap.js';
+import { openSealed } from '../enclave/openSealed.js';
+import { rawX25519PublicKey } from '../enclave/x25519Keys.js';
 
 export interface EnclaveHarness {
   readonly name: string;
@@ -14,6 +18,12 @@ export interface EnclaveHarness {
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const alice = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
 const bob = Uint8Array.from({ length: 32 }, (_, i) => 200 - i);
+
+/** A person as the building makes one: an X25519 pair, the public half raw. */
+function person(): { readonly privateKey: KeyObject; readonly publicKey: Uint8Array } {
+  const pair = generateKeyPairSync('x25519');
+  return { privateKey: pair.privateKey, publicKey: rawX25519PublicKey(pair.publicKey) };
+}
 
 /** Every value reachable from `root` through own properties, to show no key bytes hang there. */
 function reachable(root: unknown): unknown[] {
@@ -119,6 +129,50 @@ export function enclaveConformance(harness: EnclaveHarness): void {
       expect(() => vault.seal(foreign, text('x'))).toThrow(expect.objectContaining({ code: 'enclave.no-key' }));
       expect(() => vault.groupKey([])).toThrow(expect.objectContaining({ code: 'enclave.bad-member' }));
       expect(() => vault.groupKey([new Uint8Array()])).toThrow(expect.objectContaining({ code: 'enclave.bad-member' }));
+    });
+
+    it('wraps a group key for each member: their private key unwraps it and it opens what the enclave sealed, outside the enclave', () => {
+      const vault = open();
+      const [carol, dave] = [person(), person()];
+      const key = vault.groupKey([carol.publicKey, dave.publicKey]);
+      const sealed = vault.seal(key, text('what carol and dave said'));
+      const epoch = text('epoch 1');
+      for (const member of [carol, dave]) {
+        const unwrapped = unwrapKeyWith(member.privateKey, vault.wrapKey(key, member.publicKey, epoch), epoch);
+        expect(unwrapped).toHaveLength(32);
+        expect(openSealed(unwrapped, sealed)).toEqual(text('what carol and dave said'));
+      }
+      // Fresh ephemeral keys: the same key wrapped twice for the same person differs.
+      expect(vault.wrapKey(key, carol.publicKey, epoch)).not.toEqual(vault.wrapKey(key, carol.publicKey, epoch));
+    });
+
+    it('a wrapped key opens for nobody else, under no other context, and not once changed', () => {
+      const vault = open();
+      const [carol, eve] = [person(), person()];
+      const key = vault.groupKey([carol.publicKey]);
+      const wrapped = vault.wrapKey(key, carol.publicKey, text('epoch 1'));
+      expect(() => unwrapKeyWith(eve.privateKey, wrapped, text('epoch 1'))).toThrow(expect.objectContaining({ code: 'enclave.not-for-you' }));
+      expect(() => unwrapKeyWith(carol.privateKey, wrapped, text('epoch 2'))).toThrow(expect.objectContaining({ code: 'enclave.not-for-you' }));
+      for (let index = 0; index < wrapped.length; index++) {
+        const changed = Uint8Array.from(wrapped);
+        changed[index] = (changed[index] ?? 0) ^ 0x01;
+        expect(() => unwrapKeyWith(carol.privateKey, changed, text('epoch 1')), `byte ${index}`).toThrow(expect.objectContaining({ code: 'enclave.not-for-you' }));
+      }
+      expect(() => unwrapKeyWith(carol.privateKey, wrapped.subarray(1), text('epoch 1'))).toThrow(expect.objectContaining({ code: 'enclave.not-for-you' }));
+    });
+
+    it('never wraps a device-bound key, a destroyed key, or for what is not an X25519 public key', () => {
+      const vault = open();
+      const carol = person();
+      expect(() => vault.wrapKey(vault.deriveKey('config'), carol.publicKey, text('x'))).toThrow(expect.objectContaining({ code: 'enclave.not-wrappable' }));
+      const key = vault.groupKey([carol.publicKey]);
+      expect(() => vault.wrapKey(key, new Uint8Array(31), text('x'))).toThrow(expect.objectContaining({ code: 'enclave.bad-member' }));
+      // The all-zero point agrees on zero with everyone: a key wrapped for it would be open to all.
+      expect(() => vault.wrapKey(key, new Uint8Array(32), text('x'))).toThrow(expect.objectContaining({ code: 'enclave.bad-member' }));
+      vault.destroyKey(key);
+      expect(() => vault.wrapKey(key, carol.publicKey, text('x'))).toThrow(expect.objectContaining({ code: 'enclave.no-key' }));
+      vault.close();
+      expect(() => vault.wrapKey(key, carol.publicKey, text('x'))).toThrow(expect.objectContaining({ code: 'driver.closed' }));
     });
 
     it('refuses every call after close, and closing twice is harmless; keys die with it', () => {

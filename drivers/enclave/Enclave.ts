@@ -12,6 +12,14 @@ export interface Enclave {
    * recording is erased.
    */
   groupKey(memberPublicKeys: readonly Uint8Array[]): KeyHandle;
+  /**
+   * A group key wrapped for one person (a raw 32-byte X25519 public key), bound to `context`
+   * (the epoch it keys), as wrapKeyFor makes it: only that person's private key takes it out,
+   * so they can read what was sealed under it anywhere, while the key's bytes never leave the
+   * enclave any other way. Only group keys wrap: a device-bound key is refused with
+   * `enclave.not-wrappable`.
+   */
+  wrapKey(key: KeyHandle, recipient: Uint8Array, context: Uint8Array): Uint8Array;
   /** A key derived from the device key and a label: the same label gives the same key on this device, across restarts. */
   deriveKey(label: string): KeyHandle;
   /** Encrypts and authenticates `data` under `key`; the result is safe to store anywhere. */

@@ -8,6 +8,8 @@ export interface EnclaveBus {
   freshKey(context: Uint8Array): number;
   /** Derives the device-bound key for `label`; returns its slot. */
   derivedKey(label: string): number;
+  /** The key in `slot` wrapped for `recipient` under `context` (wrapKeyFor); device-bound keys are `enclave.not-wrappable`. */
+  wrap(slot: number, recipient: Uint8Array, context: Uint8Array): Uint8Array;
   seal(slot: number, data: Uint8Array): Uint8Array;
   open(slot: number, sealed: Uint8Array): Uint8Array;
   destroy(slot: number): void;

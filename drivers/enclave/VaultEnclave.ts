@@ -43,6 +43,15 @@ export class VaultEnclave implements Enclave {
     return this.#hand(this.#bus.freshKey(digest.digest()));
   }
 
+  wrapKey(key: KeyHandle, recipient: Uint8Array, context: Uint8Array): Uint8Array {
+    this.#assertOpen();
+    if (!(recipient instanceof Uint8Array) || recipient.length !== 32) {
+      throw new DriverError('enclave.bad-member', 'a key is wrapped for a raw 32-byte X25519 public key', { hint: 'pass the person\'s public key as presence gives it' });
+    }
+    assertBytes(context, 'a key wrap\'s context');
+    return this.#bus.wrap(this.#slot(key), recipient, context);
+  }
+
   deriveKey(label: string): KeyHandle {
     this.#assertOpen();
     if (typeof label !== 'string' || label.length === 0) {

@@ -26,6 +26,10 @@ export interface KernelFragment {
   readonly capabilities: readonly string[];
   /** The clips its app ships: the name audio.play takes → the SHA-256 of the WAV file in the slot; absent when it ships none. */
   readonly clips?: Readonly<Record<string, string>>;
+  /** How long what it records is kept (the policy's retain), null for as long as nobody erases it; absent in older configurations. */
+  readonly retain?: { readonly duration: string; readonly ms: number } | null;
+  /** Who may read what it records (the policy's disclose); absent in older configurations. */
+  readonly disclose?: { readonly to: string } | null;
 }
 
 /** configs/<board>.json of a build. */

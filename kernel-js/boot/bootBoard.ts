@@ -16,6 +16,8 @@ import { StreamListener } from '../stream/StreamListener.js';
 import type { StreamAddressBook } from '../stream/memoryStreamAddresses.js';
 import type { KernelPresence } from '../host/KernelPresence.js';
 import { openBoardDevices, type BoardDevices } from '../host/openBoardDevices.js';
+import { openBoardRecords, type RecordsHealth } from '../record/openBoardRecords.js';
+import type { RecordingEvent } from '../record/RecordKeeper.js';
 import { Watchdog, type WatchdogHealth, type WatchdogOptions, type WatchdogStop } from '../run/Watchdog.js';
 import type { BoardState } from './BoardState.js';
 import { readBoardState, withStop, writeBoardState } from './boardStateFile.js';
@@ -23,7 +25,6 @@ import { chooseSlot, type BootChoice } from './chooseSlot.js';
 import { confirmedState } from './confirmedState.js';
 import { enclaveSecret } from './enclaveSecret.js';
 import { realBoardBuses } from './realBoardBuses.js';
-import { sealedKeeper } from './sealedKeeper.js';
 
 export interface BootHealth {
   readonly board: string;
@@ -36,6 +37,8 @@ export interface BootHealth {
   /** Its circuits' counters (sent, accepted, and what was refused and why); null when it ends none. */
   readonly circuits: CircuitMuxCounters | null;  /** Its audio stream links' counters by circuit (connections, busy sends, forged frames…); empty when it has none. */
   readonly streams: Readonly<Record<string, StreamLinkCounters>>;
+  /** Its recordings: epochs kept and open, removed by retention, closed as interrupted at boot. */
+  readonly records: RecordsHealth;
 }
 
 export interface BootedBoard {
@@ -75,6 +78,10 @@ export interface BootOptions extends Pick<WatchdogOptions, 'onOutput' | 'onLog' 
   readonly streamAddresses?: StreamAddressBook;
   /** Who is in the board's space, as the gateway tells the update agent; nobody (emptySpace) without one. */
   readonly presence?: KernelPresence;
+  /** How often expired recordings are swept while the board runs (they are also swept at boot). Default 60 000 ms. */
+  readonly retentionSweepMs?: number;
+  /** Each key epoch that begins or ends (recording starts, pauses), for the simulator's journal. */
+  readonly onRecording?: (event: RecordingEvent) => void;
 }
 
 /**
@@ -129,12 +136,20 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
     await devices.close();
     throw error;
   });
+  const records = await openBoardRecords({
+    dir,
+    board: choice.identity.board,
+    fragments: slot.config.fragments,
+    ...(options.retentionSweepMs === undefined ? {} : { sweepMs: options.retentionSweepMs }),
+    ...(options.onRecording === undefined ? {} : { onRecording: options.onRecording }),
+    ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
+  });
   const watchdog = new Watchdog({
     ...options,
     digital: devices.digital,
     displays: displaysOf(devices),
     drivers: devices.opened,
-    surroundings: { clips: (digest: string) => slot.clips.get(digest), keep: sealedKeeper(dir), ...(options.presence === undefined ? {} : { presence: options.presence }) },
+    surroundings: { clips: (digest: string) => slot.clips.get(digest), keep: records.keeper, ...(options.presence === undefined ? {} : { presence: options.presence }) },
     config: slot.config,
     modules: slot.modules,
     limits: spec.limits,
@@ -169,10 +184,12 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
         unikernel: watchdog.health(),
         circuits: mux?.counters() ?? null,
         streams: Object.fromEntries([...streams.links].map(([id, link]) => [id, { ...link.counters }])),
+        records: await records.health(),
       };
     },
     close: async () => {
       await watchdog.close();
+      records.close();
       await mux?.close();
       streams.close();
       await devices.close();

@@ -1,4 +1,4 @@
-import type { AudioIn, AudioOut, Enclave, KeyHandle, Serial } from '../../drivers/index.js';
+import type { AudioFormat, AudioIn, AudioOut, Enclave, KeyHandle, Serial } from '../../drivers/index.js';
 import type { KernelDevice } from '../boot/KernelImage.js';
 import type { KernelChannels } from './KernelChannels.js';
 import type { KernelPresence } from './KernelPresence.js';
@@ -49,8 +49,52 @@ export interface KernelDevices {
   readonly presence?: KernelPresence;
   /** The clip files the board's slot verified, by SHA-256 (each fragment's configuration names its own); none when absent. */
   readonly clips?: (sha256: string) => Uint8Array | undefined;
-  /** Keeps what an enclave device sealed (enclave.seal, audio.record); `key` is the enclave's own handle. */
-  readonly keep?: (device: string, key: KeyHandle, sealed: Uint8Array) => void;
+  /** Keeps what is sealed under group keys (enclave.seal, audio.record), one key epoch at a time; nothing is kept when absent. */
+  readonly keep?: KernelRecordKeeper;
+}
+
+/** Why a key epoch ended: the app dropped its key as someone left or arrived (or for its own reasons), or the fragment stopped holding it. */
+export type KernelEpochEnd = 'left' | 'arrived' | 'dropped' | 'stopped';
+
+/**
+ * Where a board keeps recordings (kernel-js/record/RecordKeeper): each group key an app
+ * derives begins a key epoch, wrapped there for each member, and what is sealed under the key
+ * goes into it until the key is dropped.
+ */
+export interface KernelRecordKeeper {
+  begin(start: KernelEpochStart): KernelEpoch;
+}
+
+export interface KernelEpochStart {
+  /** The enclave device, by its name on the board. */
+  readonly device: string;
+  /** The fragment instance that derived the key: its policy (retain, disclose) governs the epoch. */
+  readonly fragment: string;
+  readonly enclave: Enclave;
+  /** The enclave's own handle of the group key; it stays in the enclave. */
+  readonly key: KeyHandle;
+  /** The members' raw X25519 public keys, in seat order (arrival order: seat i is channel i of the microphone). */
+  readonly members: readonly Uint8Array[];
+}
+
+/** One key epoch being written. */
+export interface KernelEpoch {
+  readonly id: string;
+  /**
+   * Takes one microphone's audio into the epoch, plaintext PCM in, sealed chunks kept; the
+   * epoch's derived record (voice activity per channel) is computed from it on the way.
+   * One microphone at a time: another is refused (`record.busy`) until `release`.
+   */
+  audio(format: AudioFormat): KernelEpochAudio;
+  /** Seals and keeps one record the app sealed itself (enclave.seal). */
+  seal(data: Uint8Array): void;
+  /** Ends the epoch (sealing its derived record while the key still lives); ending twice is harmless. */
+  end(reason: KernelEpochEnd): void;
+}
+
+export interface KernelEpochAudio {
+  write(pcm: Int16Array): void;
+  release(): void;
 }
 
 /** In-memory devices for every gpio-in and gpio-out of a configuration; `set` drives an input. */

@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { encodeWav, Microphone, SimEnclaveBus, SimMicrophone, SimSpeaker, Speaker, VaultEnclave, type KeyHandle } from '../../drivers/index.js';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encodeWav, Microphone, rawX25519PublicKey, SimEnclaveBus, SimMicrophone, SimSpeaker, Speaker, VaultEnclave } from '../../drivers/index.js';
+import { listEpochs } from '../record/listEpochs.js';
+import { openEpoch } from '../record/openEpoch.js';
+import { RecordKeeper } from '../record/RecordKeeper.js';
 import { abiCodes } from './abiCodes.js';
 import { audioFunctions, type AudioHost } from './audioFunctions.js';
 import { enclaveFunctions } from './enclaveFunctions.js';
@@ -11,6 +18,10 @@ const { status, event, logLevel } = abiCodes;
 const ramp = (length: number, from = -1000): Int16Array => Int16Array.from({ length }, (_, i) => from + i * 7);
 const le = (pcm: Int16Array): number[] => [...pcm].flatMap((sample) => [sample & 0xff, (sample >> 8) & 0xff]);
 
+const dataDirs = mkdtempSync(join(tmpdir(), 'osmose-audio-'));
+afterAll(() => rmSync(dataDirs, { recursive: true, force: true }));
+let boards = 0;
+
 function board(options: Partial<Pick<AudioHost, 'bufferMs'>> & { channels?: number } = {}) {
   const micBus = new SimMicrophone();
   const speakerBus = new SimSpeaker();
@@ -21,13 +32,26 @@ function board(options: Partial<Pick<AudioHost, 'bufferMs'>> & { channels?: numb
   const access = wasmMemoryAccess(() => memory);
   const raised: [number, number, number][] = [];
   const logs: [number, string][] = [];
-  const stored: { vault: number; key: KeyHandle; sealed: Uint8Array }[] = [];
   const log = (level: number, message: string): void => void logs.push([level, message]);
+  // Every person handle is someone with an X25519 key pair; recordings go to a real keeper.
+  const people = new Map<number, { publicKey: Uint8Array; privateKey: KeyObject }>();
+  const personOf = (handle: number): { publicKey: Uint8Array; privateKey: KeyObject } => {
+    let found = people.get(handle);
+    if (found === undefined) {
+      const pair = generateKeyPairSync('x25519');
+      found = { publicKey: rawX25519PublicKey(pair.publicKey), privateKey: pair.privateKey };
+      people.set(handle, found);
+    }
+    return found;
+  };
+  const dataDir = join(dataDirs, String(boards++));
+  const keeper = new RecordKeeper({ dataDir, board: 'room-table', fragments: [] });
   const enclave = enclaveFunctions({
     enclave: (handle) => (handle === 3 ? vault : undefined),
     bytes: access.bytes,
-    people: (handles) => handles.map((person) => new TextEncoder().encode(`person ${person}`)),
-    store: (vaultHandle, key, sealed) => void stored.push({ vault: vaultHandle, key, sealed }),
+    people: (handles) => handles.map((handle) => personOf(handle).publicKey),
+    present: () => [...people.values()].map((person) => person.publicKey),
+    begin: (_, found, key, members) => keeper.begin({ device: 'vault', fragment: 'recorder@room', enclave: found, key, members }),
     log,
   });
   const audio = audioFunctions({
@@ -41,7 +65,7 @@ function board(options: Partial<Pick<AudioHost, 'bufferMs'>> & { channels?: numb
   });
   const call = (name: string, ...args: number[]): number => (audio.functions[`audio.${name}`] ?? enclave.functions[`enclave.${name}`] ?? (() => NaN))(...args);
   const bytesAt = (ptr: number, len: number): number[] => [...new Uint8Array(memory.buffer, ptr, len)];
-  return { micBus, speakerBus, mic, vault, memory, raised, logs, stored, audio, call, bytesAt };
+  return { micBus, speakerBus, mic, vault, memory, raised, logs, dataDir, personOf, audio, call, bytesAt };
 }
 
 describe('audioFunctions', () => {
@@ -92,8 +116,8 @@ describe('audioFunctions', () => {
     expect(raised).toHaveLength(1);
   });
 
-  it('records straight into the enclave: sealed chunks open to the PCM, which never reaches wasm memory or an Audio event', () => {
-    const { micBus, vault, memory, raised, stored, call } = board();
+  it('records straight into the enclave: sealed chunks open to the PCM, which never reaches wasm memory or an Audio event', async () => {
+    const { micBus, memory, raised, dataDir, personOf, call } = board();
     new Int32Array(memory.buffer, 16, 2).set([7, 9]);
     const key = call('groupKey', 3, 16, 2);
     expect(key).toBeGreaterThan(0);
@@ -103,17 +127,18 @@ describe('audioFunctions', () => {
     for (const chunk of chunks) micBus.inject(chunk);
     expect(raised).toEqual([]);
     expect(call('read', 1, 0, 4096)).toBe(0);
-    expect(stored.map(({ vault: v }) => v)).toEqual([3, 3]);
-    expect(stored.map(({ key: k, sealed }) => [...vault.open(k, sealed)])).toEqual(chunks.map(le));
+    const [epoch] = await listEpochs(dataDir);
+    if (epoch === undefined) return expect.unreachable('no epoch was begun');
+    // A member (person 9) reads every sample back, outside the enclave, with their own key.
+    expect([...(await openEpoch(epoch.dir, personOf(9).privateKey)).pcm]).toEqual(chunks.flatMap((chunk) => [...chunk]));
     const pcm = Buffer.from(le(chunks[0] ?? new Int16Array()));
     expect(Buffer.from(memory.buffer).includes(pcm.subarray(0, 32))).toBe(false);
-    expect(stored.every(({ sealed }) => !Buffer.from(sealed).includes(pcm.subarray(0, 32)))).toBe(true);
 
     // Dropping the key under a running recording stops it at the next chunk, with a warning.
     expect(call('dropKey', 3, key)).toBe(status.Ok);
     micBus.inject(ramp(160));
     expect(micBus.capturing).toBe(false);
-    expect(stored).toHaveLength(2);
+    expect((await openEpoch(epoch.dir, personOf(7).privateKey)).manifest).toMatchObject({ chunks: 2, bytes: 640, endReason: 'dropped' });
   });
 
   it('refuses to record into what is not an enclave, under a key it does not hold, or while capturing', () => {

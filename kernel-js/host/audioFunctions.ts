@@ -1,10 +1,10 @@
-import type { AudioIn, AudioOut } from '../../drivers/index.js';
+import type { AudioFormat, AudioIn, AudioOut } from '../../drivers/index.js';
 import { abiCodes } from './abiCodes.js';
 import { ByteQueue } from './ByteQueue.js';
 import { decodeUtf8 } from './decodeUtf8.js';
 import { driverStatus } from './driverStatus.js';
 import { playClip, type FragmentClips } from './clipPlayer.js';
-import type { Sealer } from './enclaveFunctions.js';
+import type { AudioSealer } from './enclaveFunctions.js';
 import type { HostModule } from './HostModule.js';
 
 const { status, event, logLevel } = abiCodes;
@@ -23,12 +23,12 @@ export interface AudioHost {
   raise(kind: number, source: number, value: number): void;
   readonly log: (level: number, message: string) => void;
   /**
-   * For audio.record: what seals into an enclave (`vault`, a device handle) under one of the
-   * app's key handles, or the status to answer when there is no such enclave or key. Pass
-   * `enclaveFunctions(…).sealer`; absent when the fragment is not granted the enclave (then
-   * audio.record is not linked at all).
+   * For audio.record: what seals a microphone's PCM into the key epoch of one of the app's key
+   * handles in an enclave (`vault`, a device handle), or the status to answer when there is no
+   * such enclave or key. Pass `enclaveFunctions(…).sealer`; absent when the fragment is not
+   * granted the enclave (then audio.record is not linked at all).
    */
-  readonly sealer?: (vault: number, key: number) => Sealer | number;
+  readonly sealer?: (vault: number, key: number, format: AudioFormat) => AudioSealer | number;
   /** For audio.play: the clips the fragment's app ships, by name (clipPlayer's fragmentClips); without it, every clip is NotFound. */
   readonly clips?: FragmentClips;
   /** Captured audio kept per microphone, in milliseconds, before the oldest is dropped; also the most audio.write takes at once. Default 1000. */
@@ -42,15 +42,18 @@ interface Capture {
   /** Whether frames were dropped since the module last read: logged once per overflow. */
   overflowing: boolean;
   unlisten: () => void;
+  /** Lets go of what the capture holds besides the microphone (a recording's key epoch). */
+  release: () => void;
 }
 
 /**
  * The `audio` host module over the board's AudioIn and AudioOut drivers. Captured PCM waits
  * in the host per microphone (at most `bufferMs`; the oldest frames go first, with one
- * warning) and each arrival raises an Audio event with the bytes waiting. audio.record seals
- * each chunk the microphone delivers straight into the enclave, so the samples never reach
- * the module's memory. A microphone either captures or records: starting the other is Busy
- * until audio.stop. audio.play plays one of the clips the app ships (clipPlayer).
+ * warning) and each arrival raises an Audio event with the bytes waiting. audio.record hands
+ * each chunk the microphone delivers straight to the key epoch, which seals it into the
+ * enclave, so the samples never reach the module's memory. A microphone either captures or
+ * records: starting the other is Busy until audio.stop. audio.play plays one of the clips the
+ * app ships (clipPlayer).
  */
 export function audioFunctions(host: AudioHost): HostModule {
   const bufferMs = host.bufferMs ?? 1000;
@@ -58,6 +61,7 @@ export function audioFunctions(host: AudioHost): HostModule {
 
   const end = (handle: number, capture: Capture): number => {
     capture.unlisten();
+    capture.release();
     capture.pending.clear();
     captures.delete(handle);
     try {
@@ -68,9 +72,9 @@ export function audioFunctions(host: AudioHost): HostModule {
     }
   };
 
-  const listen = (handle: number, mic: AudioIn, mode: Capture['mode'], deliver: (capture: Capture, pcm: Int16Array) => void): number => {
+  const listen = (handle: number, mic: AudioIn, mode: Capture['mode'], deliver: (capture: Capture, pcm: Int16Array) => void, release: () => void = () => undefined): number => {
     const frame = 2 * mic.channels;
-    const capture: Capture = { mode, mic, pending: new ByteQueue(Math.max(1, Math.floor((mic.rate * bufferMs) / 1000)) * frame), overflowing: false, unlisten: () => undefined };
+    const capture: Capture = { mode, mic, pending: new ByteQueue(Math.max(1, Math.floor((mic.rate * bufferMs) / 1000)) * frame), overflowing: false, unlisten: () => undefined, release };
     try {
       const unlisten = mic.onFrames((pcm) => {
         if (captures.get(handle) === capture) deliver(capture, pcm);
@@ -81,6 +85,7 @@ export function audioFunctions(host: AudioHost): HostModule {
       return status.Ok;
     } catch (error) {
       capture.unlisten();
+      capture.release();
       captures.delete(handle);
       return driverStatus(error, `starting audio ${handle}`, host.log);
     }
@@ -126,16 +131,23 @@ export function audioFunctions(host: AudioHost): HostModule {
         const mic = host.microphone(handle);
         if (mic === undefined) return status.BadHandle;
         if (host.sealer === undefined) return status.Unsupported;
-        const seal = host.sealer(vault, key);
+        if (captures.has(handle)) {
+          // Asked for the sealer only to answer as before: no such enclave or key beats Busy.
+          const seal = host.sealer(vault, key, mic);
+          if (typeof seal === 'number') return seal;
+          seal.release();
+          return status.Busy;
+        }
+        const seal = host.sealer(vault, key, mic);
         if (typeof seal === 'number') return seal;
-        if (captures.has(handle)) return status.Busy;
+        // The plaintext goes to the sealer only: the key epoch computes its derived record from it, then seals it.
         return listen(handle, mic, 'record', (capture, pcm) => {
-          const sealed = seal(pcmBytes(pcm));
+          const sealed = seal.write(pcm);
           if (sealed >= 0) return;
           // The key was dropped or the enclave failed: stop rather than lose audio silently.
           end(handle, capture);
           host.log(logLevel.Warn, `audio ${handle}: recording into enclave ${vault} stopped: sealing answered ${statusName.get(sealed) ?? sealed}`);
-        });
+        }, () => seal.release());
       },
       'audio.write': (handle = 0, ptr = 0, len = 0) => {
         const speaker = host.speaker(handle);

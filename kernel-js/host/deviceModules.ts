@@ -1,4 +1,3 @@
-import { abiCodes } from './abiCodes.js';
 import { audioFunctions } from './audioFunctions.js';
 import { channelFunctions } from './channelFunctions.js';
 import { displayFunctions } from './displayFunctions.js';
@@ -20,6 +19,8 @@ export interface DeviceModulesContext extends WasmMemoryAccess {
   readonly granted: ReadonlySet<string>;
   /** The clips the fragment's app ships, which audio.play plays; none when absent. */
   readonly clips?: FragmentClips;
+  /** The fragment instance these modules serve: what it records is kept under its policy. */
+  readonly fragment?: string;
   readonly raise: (kind: number, source: number, value: number) => void;
   readonly log: (level: number, message: string) => void;
 }
@@ -48,21 +49,20 @@ export function deviceModules(context: DeviceModulesContext): HostModule {
     }));
     modules.push(serialFunctions({ ...context, serials }));
   }
+  const presence = devices.presence ?? emptySpace;
   const enclave = granted.has('enclave')
     ? enclaveFunctions({
         ...context,
         enclave: lookup(devices.enclave),
         people: (people) => {
-          const keys = people.map((person) => (devices.presence ?? emptySpace).publicKey(person));
+          const keys = people.map((person) => presence.publicKey(person));
           return keys.every((key) => key !== undefined) ? keys : undefined;
         },
-        store: (vault, key, sealed) => {
+        present: () => presence.people().flatMap((person) => presence.publicKey(person) ?? []),
+        begin: (vault, found, key, members) => {
           const device = handles.get(vault);
-          if (device === undefined || devices.keep === undefined) {
-            context.log(abiCodes.logLevel.Warn, `sealed data for handle ${vault} has nowhere to be kept on this board; dropped`);
-            return;
-          }
-          devices.keep(device, key, sealed);
+          if (device === undefined || devices.keep === undefined) return undefined;
+          return devices.keep.begin({ device, fragment: context.fragment ?? '', enclave: found, key, members });
         },
       })
     : undefined;
@@ -71,7 +71,7 @@ export function deviceModules(context: DeviceModulesContext): HostModule {
     modules.push(audioFunctions({ ...context, microphone: lookup(devices.microphone), speaker: lookup(devices.speaker), ...(enclave === undefined ? {} : { sealer: enclave.sealer }) }));
   }
   if (granted.has('channel')) modules.push(channelFunctions({ ...context, channels: devices.channels ?? { open: () => undefined } }));
-  if (granted.has('presence')) modules.push(presenceFunctions({ ...context, presence: devices.presence ?? emptySpace }));
+  if (granted.has('presence')) modules.push(presenceFunctions({ ...context, presence }));
   for (const module of modules) Object.assign(functions, module.functions);
   return {
     functions,

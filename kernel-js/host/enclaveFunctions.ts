@@ -1,12 +1,18 @@
-import type { Enclave, KeyHandle } from '../../drivers/index.js';
+import type { AudioFormat, Enclave, KeyHandle } from '../../drivers/index.js';
+import { isOsmoseError } from '../../lib/OsmoseError.js';
 import { abiCodes } from './abiCodes.js';
 import { driverStatus } from './driverStatus.js';
 import type { HostModule } from './HostModule.js';
+import type { KernelEpoch, KernelEpochAudio, KernelEpochEnd } from './KernelDevices.js';
 
-const { status } = abiCodes;
+const { status, logLevel } = abiCodes;
 
-/** Seals data into an enclave under a key the app holds, and keeps it; answers a Status. */
-export type Sealer = (data: Uint8Array) => number;
+/** Seals a microphone's PCM into the epoch of one of the app's keys; `write` answers a Status (NotFound once the key is dropped). */
+export interface AudioSealer {
+  write(pcm: Int16Array): number;
+  /** The microphone stopped recording: the epoch may take another. */
+  release(): void;
+}
 
 export interface EnclaveHost {
   /** The enclave a device handle names, undefined when it names none. */
@@ -14,42 +20,45 @@ export interface EnclaveHost {
   /** A copy of ptr..ptr+len of the module's memory, undefined when out of it. */
   bytes(ptr: number, len: number): Uint8Array | undefined;
   /**
-   * The seam to presence, which the shim does not implement yet: the identity (a public key,
-   * non-empty bytes) of each person handle, in the same order, or undefined when a handle
-   * names nobody (enclave.groupKey then answers BadArgument). The person handles are taken
-   * as given until presence can vouch for them; tests and the simulator pass a fixed table.
+   * The identity (a raw X25519 public key) of each person handle, in the same order, or
+   * undefined when a handle names nobody (enclave.groupKey then answers BadArgument).
    */
   people(handles: readonly number[]): readonly Uint8Array[] | undefined;
+  /** The public keys of the people present now: compared with an epoch's members, they tell why its key was dropped. */
+  present(): readonly Uint8Array[];
   /**
-   * Keeps what enclave.seal and audio.record sealed. `key` is the enclave's own key handle
-   * (not the app's), so the keeper can open the data through the driver while the key lives;
-   * retaining and disclosing it as the app's policy says is the keeper's business.
+   * Begins the key epoch of a group key just derived in the enclave `vault` (a device handle),
+   * where what is sealed under it is kept; undefined when this board keeps nothing (the key
+   * is then not given out: data sealed under it would have nowhere to go).
    */
-  store(vault: number, key: KeyHandle, sealed: Uint8Array): void;
+  begin(vault: number, enclave: Enclave, key: KeyHandle, members: readonly Uint8Array[]): KernelEpoch | undefined;
   readonly log: (level: number, message: string) => void;
 }
 
 export interface EnclaveModule extends HostModule {
   /**
-   * For audio.record: a Sealer for the app's key handle `key` in the enclave `vault`, or the
-   * Status to answer (BadHandle: no such enclave; NotFound: no such key in it). The Sealer
-   * answers NotFound once the key is dropped.
+   * For audio.record: an AudioSealer for the app's key handle `key` in the enclave `vault`,
+   * for a microphone of `format`, or the Status to answer (BadHandle: no such enclave;
+   * NotFound: no such key in it; Busy: another microphone records under it).
    */
-  readonly sealer: (vault: number, key: number) => Sealer | number;
+  readonly sealer: (vault: number, key: number, format: AudioFormat) => AudioSealer | number;
 }
 
 interface HeldKey {
   readonly vault: number;
   readonly enclave: Enclave;
   readonly enclaveKey: KeyHandle;
+  readonly members: readonly Uint8Array[];
+  readonly epoch: KernelEpoch;
 }
 
 /**
  * The `enclave` host module over the board's Enclave drivers. The app's key handles are this
- * module's own (1, 2, … for this instance), each mapped to the enclave and its key handle, so
- * an app never names a key another instance made. close() destroys the keys the app still
- * holds: their handles die with the instance, and a key nobody can name would only use up a
- * slot of the secure element.
+ * module's own (1, 2, … for this instance), each mapped to the enclave, its key handle and the
+ * key epoch the board's keeper began for it: deriving a group key begins an epoch (the key
+ * wrapped there for each member), sealing goes into it, dropping the key ends it and destroys
+ * the key. close() does the same for the keys the app still holds: their handles die with the
+ * instance, and a key nobody can name would only use up a slot of the secure element.
  */
 export function enclaveFunctions(host: EnclaveHost): EnclaveModule {
   const keys = new Map<number, HeldKey>();
@@ -61,12 +70,27 @@ export function enclaveFunctions(host: EnclaveHost): EnclaveModule {
     return entry === undefined || entry.vault !== vault ? status.NotFound : entry;
   };
 
-  const seal = (entry: HeldKey, data: Uint8Array): number => {
+  const failed = (error: unknown, what: string): number => {
+    if (isOsmoseError(error) && error.code === 'record.busy') return status.Busy;
+    return driverStatus(error, what, host.log);
+  };
+
+  /** Ends the epoch while the key still lives (its derived record is sealed under it); the key is destroyed next. */
+  const endEpoch = (key: number, entry: HeldKey, reason: KernelEpochEnd): void => {
+    keys.delete(key);
     try {
-      host.store(entry.vault, entry.enclaveKey, entry.enclave.seal(entry.enclaveKey, data));
-      return status.Ok;
+      entry.epoch.end(reason);
     } catch (error) {
-      return driverStatus(error, `sealing into enclave ${entry.vault}`, host.log);
+      host.log(logLevel.Error, `ending key epoch ${entry.epoch.id} of enclave ${entry.vault} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
+  /** Forgets a key that will not be used; it may already be gone with a closed driver. */
+  const forget = (enclave: Enclave, key: KeyHandle): void => {
+    try {
+      enclave.destroyKey(key);
+    } catch {
+      // Already gone: the driver was closed (which forgets every key) or the key destroyed.
     }
   };
 
@@ -88,14 +112,26 @@ export function enclaveFunctions(host: EnclaveHost): EnclaveModule {
         } catch (error) {
           return driverStatus(error, `deriving a group key in enclave ${handle}`, host.log);
         }
+        let epoch: KernelEpoch | undefined;
+        try {
+          epoch = host.begin(handle, enclave, enclaveKey, identities);
+        } catch (error) {
+          forget(enclave, enclaveKey);
+          return driverStatus(error, `beginning a key epoch in enclave ${handle}`, host.log);
+        }
+        if (epoch === undefined) {
+          forget(enclave, enclaveKey);
+          host.log(logLevel.Warn, `enclave ${handle}: this board keeps no recordings, so a group key would seal data that has nowhere to go; none given`);
+          return status.Unavailable;
+        }
         const key = nextKey++;
-        keys.set(key, { vault: handle, enclave, enclaveKey });
+        keys.set(key, { vault: handle, enclave, enclaveKey, members: identities, epoch });
         return key;
       },
       'enclave.dropKey': (handle = 0, key = 0) => {
         const entry = held(handle, key);
         if (typeof entry === 'number') return entry;
-        keys.delete(key);
+        endEpoch(key, entry, whyDropped(entry.members, host.present()));
         try {
           entry.enclave.destroyKey(entry.enclaveKey);
           return status.Ok;
@@ -107,23 +143,52 @@ export function enclaveFunctions(host: EnclaveHost): EnclaveModule {
         const entry = held(handle, key);
         if (typeof entry === 'number') return entry;
         const data = host.bytes(ptr, len);
-        return data === undefined ? status.BadArgument : seal(entry, data);
+        if (data === undefined) return status.BadArgument;
+        try {
+          entry.epoch.seal(data);
+          return status.Ok;
+        } catch (error) {
+          return failed(error, `sealing into enclave ${handle}`);
+        }
       },
     },
-    sealer: (vault, key) => {
+    sealer: (vault, key, format) => {
       const entry = held(vault, key);
       if (typeof entry === 'number') return entry;
-      return (data) => (keys.get(key) === entry ? seal(entry, data) : status.NotFound);
+      let audio: KernelEpochAudio;
+      try {
+        audio = entry.epoch.audio(format);
+      } catch (error) {
+        return failed(error, `recording into enclave ${vault}`);
+      }
+      return {
+        write: (pcm) => {
+          if (keys.get(key) !== entry) return status.NotFound;
+          try {
+            audio.write(pcm);
+            return status.Ok;
+          } catch (error) {
+            return failed(error, `sealing audio into enclave ${vault}`);
+          }
+        },
+        release: () => audio.release(),
+      };
     },
     close: () => {
       for (const [key, entry] of [...keys]) {
-        keys.delete(key);
-        try {
-          entry.enclave.destroyKey(entry.enclaveKey);
-        } catch {
-          // Already gone: the driver was closed (which forgets every key) or the key destroyed.
-        }
+        endEpoch(key, entry, 'stopped');
+        forget(entry.enclave, entry.enclaveKey);
       }
     },
   };
+}
+
+/** Why an app dropped a key, from who is present now: a member gone, someone new, or neither. */
+function whyDropped(members: readonly Uint8Array[], present: readonly Uint8Array[]): KernelEpochEnd {
+  const hex = (key: Uint8Array): string => Buffer.from(key).toString('hex');
+  const here = new Set(present.map(hex));
+  const group = new Set(members.map(hex));
+  if ([...group].some((member) => !here.has(member))) return 'left';
+  if ([...here].some((person) => !group.has(person))) return 'arrived';
+  return 'dropped';
 }

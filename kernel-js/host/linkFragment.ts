@@ -241,6 +241,7 @@ class Host {
       devices: c.devices,
       handles: this.#devices,
       granted: this.#granted,
+      fragment: c.fragment.instance,
       clips: fragmentClips(c.fragment.clips, c.devices.clips),
       raise: c.raise,
       log: c.log,

@@ -53,17 +53,20 @@ describe('the recorder app', () => {
     expect(board.calls).toEqual([...recording([11], 100), ...pausing(100), ...recording([11, 12], 101)]);
   });
 
-  it('pauses at once and drops the key when anyone leaves, until someone arrives', () => {
+  it('pauses at once and drops the key when anyone leaves, then records the ones still there under a new key', () => {
     const { board, recorder } = boot({ people: [11, 12] });
     recorder.handle(EventKind.Arrived, 12, 2);
     board.people = [11];
     expect(recorder.handle(EventKind.Left, 12, 1)).toBe(Status.Ok);
-    // The one still there is not recorded: the room can talk freely.
-    expect(recorder.handle(EventKind.Left, 99, 1)).toBe(Status.Ok);
-    expect(board.calls).toEqual([...recording([11, 12], 100), ...pausing(100)]);
+    expect(board.calls).toEqual([...recording([11, 12], 100), ...pausing(100), ...recording([11], 101)]);
+    board.people = [];
+    // The last one leaves: the key is dropped and nothing is recorded.
+    expect(recorder.handle(EventKind.Left, 11, 0)).toBe(Status.Ok);
+    expect(board.calls.slice(12)).toEqual([...pausing(101), ['presence.count'], ['presence.count'], ['presence.list', 0]]);
     board.people = [11, 13];
     expect(recorder.handle(EventKind.Arrived, 13, 2)).toBe(Status.Ok);
-    expect(board.calls.slice(7)).toEqual(recording([11, 13], 101));
+    expect(board.callsOf('enclave.groupKey').at(-1)).toEqual([VAULT, [11, 13]]);
+    expect(board.callsOf('audio.record').at(-1)).toEqual([MIC, VAULT, 102]);
   });
 
   it('records nothing when presence cannot be read, or nobody is left by the time it asks', () => {
@@ -82,8 +85,11 @@ describe('the recorder app', () => {
     board.fail('enclave.groupKey', Status.Failed);
     expect(recorder.handle(EventKind.Arrived, 11, 1)).toBe(Status.Failed);
     expect(board.callsOf('audio.record')).toEqual([]);
-    expect(recorder.handle(EventKind.Left, 11, 0)).toBe(Status.Ok);
+    // Nothing is recording, so a leave has nothing to pause; the one still there is tried again.
+    board.people = [12];
+    expect(recorder.handle(EventKind.Left, 11, 1)).toBe(Status.Failed);
     expect(board.callsOf('audio.stop')).toEqual([]);
+    expect(board.callsOf('enclave.groupKey').at(-1)).toEqual([VAULT, [12]]);
   });
 
   it('drops the key at once when recording cannot start, and returns why', () => {
@@ -91,10 +97,11 @@ describe('the recorder app', () => {
     board.fail('audio.record', Status.Busy);
     expect(recorder.handle(EventKind.Arrived, 11, 1)).toBe(Status.Busy);
     expect(board.calls.slice(-2)).toEqual([['audio.record', MIC, VAULT, 100], ['enclave.dropKey', VAULT, 100]]);
-    // Nothing is recording, so a leave has nothing to pause.
-    const before = board.calls.length;
+    // Nothing is recording, so a leave has nothing to pause; with nobody left, nothing to record.
+    board.people = [];
     expect(recorder.handle(EventKind.Left, 11, 0)).toBe(Status.Ok);
-    expect(board.calls).toHaveLength(before);
+    expect(board.callsOf('audio.stop')).toEqual([]);
+    expect(board.callsOf('enclave.groupKey')).toHaveLength(1);
   });
 
   it('drops the key even when stopping fails, and returns the failure', () => {

@@ -1,8 +1,9 @@
 // Records the meeting into the room's enclave, sealed under a group key for exactly the
-// people present. When anyone leaves, recording pauses at once and that key is dropped, so
-// the others can talk freely; when someone arrives, recording resumes under a new key for
-// the people then present. How long recordings are kept, and who may read them, is policy
-// (retain, disclose) that the board enforces, not this app.
+// people present. Whenever someone arrives or leaves, recording pauses at once and that key is
+// dropped (its epoch ends: only the people it was for can read it), then goes on under a new
+// key for the people present now, so nobody can read what was said while they were away. How
+// long recordings are kept, and who may read them, is policy (retain, disclose) that the board
+// enforces, not this app.
 import { EventKind, Status, audio, enclave, presence } from "osmose";
 
 const mic = audio.microphone("mic");
@@ -11,8 +12,7 @@ const vault = enclave.open("vault");
 let key = -1;
 
 export function handle(kind: EventKind, source: i32, value: i32): Status {
-  if (kind == EventKind.Left) return pause();
-  if (kind != EventKind.Arrived) return Status.Ignored;
+  if (kind != EventKind.Arrived && kind != EventKind.Left) return Status.Ignored;
   const paused = pause();
   if (paused != Status.Ok) return paused;
   return record();

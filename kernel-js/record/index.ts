@@ -1,0 +1,18 @@
+export { RecordKeeper } from './RecordKeeper.js';
+export type { RecordingEvent, RecordKeeperOptions } from './RecordKeeper.js';
+export { epochContext, epochFiles } from './EpochManifest.js';
+export type { EpochEndReason, EpochManifest, EpochMember } from './EpochManifest.js';
+export { listEpochs } from './listEpochs.js';
+export type { EpochEntry } from './listEpochs.js';
+export { openEpoch } from './openEpoch.js';
+export type { EpochActivity, OpenedEpoch } from './openEpoch.js';
+export { sweepExpired } from './sweepExpired.js';
+export type { SweepReport } from './sweepExpired.js';
+export { closeInterrupted } from './closeInterrupted.js';
+export type { InterruptedReport } from './closeInterrupted.js';
+export { eraseMember } from './eraseMember.js';
+export type { EraseReport } from './eraseMember.js';
+export { VoiceActivity } from './VoiceActivity.js';
+export type { Segment, VoiceActivityOptions } from './VoiceActivity.js';
+export { openBoardRecords } from './openBoardRecords.js';
+export type { BoardRecords, BoardRecordsOptions, RecordsHealth } from './openBoardRecords.js';
