@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { readJson } from '../../builder/ledger/ledgerHistory.js';
 import { ledgerLayout } from '../../builder/ledger/ledgerLayout.js';
 import { readLedgerTree } from '../../builder/ledger/readLedgerTree.js';
@@ -20,6 +21,9 @@ import { ledgerBoards, writeBoardDirectory } from '../boardDirectory/writeBoardD
 import type { SimJournal } from './SimJournal.js';
 import { simEnds, type SimEnd } from './simEnds.js';
 import { syntheticVoice } from './syntheticVoice.js';
+
+/** Where the simulated boards' directories are, in the building: `.osmose/sim/boards/BOARD`. */
+export const simBoardsDir = (root: string): string => join(root, '.osmose', 'sim', 'boards');
 
 /** What `osmose sim get` answers about one device. */
 export type SimDeviceState =
@@ -103,7 +107,7 @@ export class SimBuilding {
   static async start(root: string, options: SimBuildingOptions = {}): Promise<SimBuilding> {
     const tree = await readLedgerTree(root);
     if (tree === undefined) throw new InputError('sim.no-build', `${root} has no build yet`, { hint: 'run osmose build first', data: { root } });
-    const boardsDir = options.boardsDir ?? join(root, '.osmose', 'sim', 'boards');
+    const boardsDir = options.boardsDir ?? simBoardsDir(root);
     // The build's plan says which boards are simulated: only theirs are written and booted.
     const plan = await readJson<BuildPlan>(root, tree.commit, ledgerLayout.plan);
     const types = new Map(plan?.boards.map((board) => [board.id, board.type]));
@@ -140,6 +144,7 @@ export class SimBuilding {
             journal?.record({ kind: 'log', board, instance, level, message });
             options.onLog?.(board, instance, level, message);
           },
+          onRecording: (event) => journal?.record({ kind: 'recording', board, device: event.device, epoch: event.epoch, change: event.kind, members: event.members, reason: event.reason ?? '' }),
           onStop: (stop) => options.onStop?.(board, stop),
           datagrams: (address) => network.port(address),
           streamAddresses,
@@ -263,9 +268,11 @@ export class SimBuilding {
 
   /**
    * A talker at one seat of a microphone array says something for `seconds` (syntheticVoice),
-   * delivered in 20 ms chunks; false when the board is not capturing from it.
+   * delivered as a microphone delivers it: a 20 ms chunk every 20 ms, in real time, so what
+   * carries it (a stream circuit's bandwidth reservation) sees a real talker's rate. Resolves
+   * with whether the board was capturing from it at the start.
    */
-  talk(board: string, device: string, channel: number, seconds: number): boolean {
+  async talk(board: string, device: string, channel: number, seconds: number): Promise<boolean> {
     const end = this.#end(board, device);
     if (end.kind !== 'microphone') throw notA(board, device, 'microphone (audio-in)');
     const settings = this.#board(board).booted().choice.slot?.config.devices[device]?.settings ?? {};
@@ -275,10 +282,17 @@ export class SimBuilding {
       throw new InputError('sim.bad-channel', `${board}.${device} has ${channels} channel${channels === 1 ? '' : 's'}; there is no channel ${channel}`, { hint: `name a channel from 1 to ${channels}`, data: { board, device, channel } });
     }
     if (!(seconds > 0 && seconds <= 60)) throw new InputError('sim.bad-seconds', `a talker talks for more than 0 and at most 60 seconds, not ${seconds}`, { data: { seconds } });
-    const pcm = syntheticVoice({ rate, channels, channel, seconds });
-    const step = Math.round(rate / 50) * channels;
     if (!end.microphone.capturing) return false;
-    for (let at = 0; at < pcm.length; at += step) end.microphone.inject(pcm.slice(at, at + step));
+    const pcm = syntheticVoice({ rate, channels, channel, seconds });
+    const chunkMs = 20;
+    const step = Math.round((rate * chunkMs) / 1000) * channels;
+    const start = performance.now();
+    for (let at = 0, index = 0; at < pcm.length; at += step, index++) {
+      // Each chunk at its own time since the start, so timer lateness does not add up.
+      const wait = start + index * chunkMs - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      end.microphone.inject(pcm.slice(at, at + step));
+    }
     return true;
   }
 

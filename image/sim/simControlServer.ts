@@ -72,7 +72,7 @@ async function route(building: SimBuilding, journal: SimJournal | undefined, req
       const channel = body['channel'] ?? 1;
       const seconds = body['seconds'] ?? 1;
       if (typeof channel !== 'number' || typeof seconds !== 'number') throw new InputError('sim.bad-body', 'a talk is {"channel": 1, "seconds": 1.5}', { data: {} });
-      return sendJson(response, 200, { heard: building.talk(board, device, channel, seconds) });
+      return sendJson(response, 200, { heard: await building.talk(board, device, channel, seconds) });
     }
     if (action === 'wav' && method === 'POST') return sendJson(response, 200, { heard: building.injectWav(board, device, await readBody(request)) });
     if (action === 'wav' && method === 'GET') return sendBytes(response, 'audio/wav', building.speakerWav(board, device));

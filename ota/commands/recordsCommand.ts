@@ -26,6 +26,7 @@ export interface RecordSummary {
   readonly members: readonly string[];
   readonly erased: number;
   readonly seconds: number;
+  /** The microphone channels whose voice activity is kept, counted from 1. */
   readonly activityChannels: readonly number[];
 }
 
@@ -82,7 +83,8 @@ export function registerRecordsCommand(program: Command, cli: CliContext): void 
       const channels = manifest.channels ?? 1;
       const seconds = opened.pcm.length / channels / (manifest.rate ?? 16_000);
       if (options.out !== undefined) await writeFile(resolve(cli.cwd(), options.out), encodeWav({ rate: manifest.rate ?? 16_000, channels, samples: opened.pcm }));
-      const activity = opened.activity.map((a) => ({ channel: a.channel, seat: a.seat, speechMs: a.segments.reduce((sum, [from, to]) => sum + (to - from), 0), segments: a.segments }));
+      // Seats and channels are counted from 1 here, as people count them (the manifest counts from 0).
+      const activity = opened.activity.map((a) => ({ channel: a.channel + 1, seat: a.seat === null ? null : a.seat + 1, speechMs: a.segments.reduce((sum, [from, to]) => sum + (to - from), 0), segments: a.segments }));
       if (options.json === true) return printJson(cli, { epoch, as: options.as, seconds, samples: opened.pcm.length, activity, out: options.out ?? null });
       cli.stdout(`${epoch}: ${options.as} opened ${seconds.toFixed(2)} s of ${channels}-channel audio${options.out === undefined ? '' : `, written to ${options.out}`}\n`);
       for (const a of activity) cli.stdout(`  seat ${a.seat ?? '-'} (channel ${a.channel}): ${a.segments.length} segment${a.segments.length === 1 ? '' : 's'} of speech, ${(a.speechMs / 1000).toFixed(2)} s\n`);
@@ -129,6 +131,6 @@ async function summariseAll(root: string): Promise<RecordSummary[]> {
     members: manifest.members.map((member) => people.get(member.publicKey) ?? 'unknown'),
     erased: manifest.erased,
     seconds: manifest.bytes / 2 / (manifest.channels ?? 1) / (manifest.rate ?? 16_000),
-    activityChannels: manifest.activity,
+    activityChannels: manifest.activity.map((channel) => channel + 1),
   }));
 }
