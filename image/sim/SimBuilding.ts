@@ -144,6 +144,7 @@ export class SimBuilding {
             journal?.record({ kind: 'log', board, instance, level, message });
             options.onLog?.(board, instance, level, message);
           },
+          onPlay: (device, clip, person) => journal?.record({ kind: 'played', board, device, clip, person }),
           onRecording: (event) => journal?.record({ kind: 'recording', board, device: event.device, epoch: event.epoch, change: event.kind, members: event.members, reason: event.reason ?? '' }),
           onStop: (stop) => options.onStop?.(board, stop),
           datagrams: (address) => network.port(address),

@@ -17,8 +17,11 @@ export interface TimelinePeer {
  */
 export function renderTimeline(entries: readonly JournalEntry[], latencies: Latencies, peers: readonly TimelinePeer[]): string {
   const first = entries[0]?.at ?? 0;
+  // Who each visit handle is, as the presence changes before it named them.
+  const who = new Map<number, string>();
   const lines = entries.flatMap((entry) => {
-    const what = describe(entry);
+    if (entry.kind === 'presence') who.set(entry.person, entry.who);
+    const what = describe(entry, who);
     return what === undefined ? [] : [`${`+${((entry.at - first) / 1000).toFixed(3)} s`.padStart(11)}  ${what}`];
   });
   const measured: [string, readonly LatencySample[], string][] = [
@@ -49,7 +52,7 @@ export function renderTimeline(entries: readonly JournalEntry[], latencies: Late
   ].join('\n');
 }
 
-function describe(entry: JournalEntry): string | undefined {
+function describe(entry: JournalEntry, who: ReadonlyMap<number, string>): string | undefined {
   switch (entry.kind) {
     case 'note':
       return `— ${entry.text}`;
@@ -64,7 +67,7 @@ function describe(entry: JournalEntry): string | undefined {
         ? `${entry.board}.${entry.device}: recording, epoch ${entry.epoch.slice(0, 8)} sealed for ${entry.members} ${entry.members === 1 ? 'person' : 'people'}`
         : `${entry.board}.${entry.device}: paused, epoch ${entry.epoch.slice(0, 8)} ended (${entry.reason}); its key destroyed`;
     case 'played':
-      return `${entry.board}.${entry.device} played ${entry.clip} ${entry.person >= 0 ? `aimed at person ${entry.person}` : 'to everyone'}`;
+      return `${entry.board}.${entry.device} played ${entry.clip} ${entry.person >= 0 ? `aimed at ${who.get(entry.person) ?? `person ${entry.person}`}` : 'to everyone'}`;
     case 'log':
       return entry.level >= 1 ? `${entry.board} ${entry.instance}: ${entry.message}` : undefined;
     case 'peer':

@@ -82,6 +82,8 @@ export interface BootOptions extends Pick<WatchdogOptions, 'onOutput' | 'onLog' 
   readonly retentionSweepMs?: number;
   /** Each key epoch that begins or ends (recording starts, pauses), for the simulator's journal. */
   readonly onRecording?: (event: RecordingEvent) => void;
+  /** Told each time a fragment plays a clip: the speaker, the clip, the person aimed at (-1: everyone). */
+  readonly onPlay?: (device: string, clip: string, person: number) => void;
 }
 
 /**
@@ -149,7 +151,12 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
     digital: devices.digital,
     displays: displaysOf(devices),
     drivers: devices.opened,
-    surroundings: { clips: (digest: string) => slot.clips.get(digest), keep: records.keeper, ...(options.presence === undefined ? {} : { presence: options.presence }) },
+    surroundings: {
+      clips: (digest: string) => slot.clips.get(digest),
+      keep: records.keeper,
+      ...(options.presence === undefined ? {} : { presence: options.presence }),
+      ...(options.onPlay === undefined ? {} : { played: options.onPlay }),
+    },
     config: slot.config,
     modules: slot.modules,
     limits: spec.limits,

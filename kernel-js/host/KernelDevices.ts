@@ -51,6 +51,8 @@ export interface KernelDevices {
   readonly clips?: (sha256: string) => Uint8Array | undefined;
   /** Keeps what is sealed under group keys (enclave.seal, audio.record), one key epoch at a time; nothing is kept when absent. */
   readonly keep?: KernelRecordKeeper;
+  /** Told each time a clip is played on a speaker (device name, clip, the person aimed at or -1 for everyone): what a simulator journals. */
+  readonly played?: (device: string, clip: string, person: number) => void;
 }
 
 /** Why a key epoch ended: the app dropped its key as someone left or arrived (or for its own reasons), or the fragment stopped holding it. */

@@ -22,7 +22,7 @@ const dataDirs = mkdtempSync(join(tmpdir(), 'osmose-audio-'));
 afterAll(() => rmSync(dataDirs, { recursive: true, force: true }));
 let boards = 0;
 
-function board(options: Partial<Pick<AudioHost, 'bufferMs'>> & { channels?: number } = {}) {
+function board(options: Partial<Pick<AudioHost, 'bufferMs' | 'clips'>> & { channels?: number } = {}) {
   const micBus = new SimMicrophone();
   const speakerBus = new SimSpeaker();
   const mic = new Microphone({ bus: micBus, rate: 8000, channels: options.channels ?? 1 });
@@ -32,6 +32,7 @@ function board(options: Partial<Pick<AudioHost, 'bufferMs'>> & { channels?: numb
   const access = wasmMemoryAccess(() => memory);
   const raised: [number, number, number][] = [];
   const logs: [number, string][] = [];
+  const played: [number, string, number][] = [];
   const log = (level: number, message: string): void => void logs.push([level, message]);
   // Every person handle is someone with an X25519 key pair; recordings go to a real keeper.
   const people = new Map<number, { publicKey: Uint8Array; privateKey: KeyObject }>();
@@ -61,11 +62,13 @@ function board(options: Partial<Pick<AudioHost, 'bufferMs'>> & { channels?: numb
     raise: (kind, source, value) => void raised.push([kind, source, value]),
     log,
     sealer: enclave.sealer,
+    played: (handle, clip, person) => void played.push([handle, clip, person]),
     ...(options.bufferMs === undefined ? {} : { bufferMs: options.bufferMs }),
+    ...(options.clips === undefined ? {} : { clips: options.clips }),
   });
   const call = (name: string, ...args: number[]): number => (audio.functions[`audio.${name}`] ?? enclave.functions[`enclave.${name}`] ?? (() => NaN))(...args);
   const bytesAt = (ptr: number, len: number): number[] => [...new Uint8Array(memory.buffer, ptr, len)];
-  return { micBus, speakerBus, mic, vault, memory, raised, logs, dataDir, personOf, audio, call, bytesAt };
+  return { micBus, speakerBus, mic, vault, memory, raised, logs, played, dataDir, personOf, audio, call, bytesAt };
 }
 
 describe('audioFunctions', () => {
@@ -163,13 +166,25 @@ describe('audioFunctions', () => {
     expect([call('write', 2, 64, 3), call('write', 2, memory.buffer.byteLength - 2, 4), call('write', 1, 64, 2)]).toEqual([status.BadArgument, status.BadArgument, status.BadHandle]);
   });
 
+  it('plays a clip the app ships and says so, once it played (what the simulator journals)', () => {
+    const chime = encodeWav({ rate: 8000, channels: 1, samples: ramp(160) });
+    const { memory, call, played, speakerBus } = board({ clips: (name) => (name === 'chime' ? chime : undefined) });
+    new Uint8Array(memory.buffer).set(new TextEncoder().encode('chime'), 0);
+    new Uint8Array(memory.buffer).set(new TextEncoder().encode('gong'), 16);
+    expect(call('play', 2, 0, 5, -1)).toBe(status.Ok);
+    expect([...speakerBus.played()]).toEqual([...ramp(160)]);
+    expect(call('play', 2, 16, 4, -1)).toBe(status.NotFound);
+    expect(played).toEqual([[2, 'chime', -1]]);
+  });
+
   it('answers NotFound for a clip the app does not ship, with a log line saying where clips go', () => {
-    const { memory, call, logs, speakerBus } = board();
+    const { memory, call, logs, played, speakerBus } = board();
     new Uint8Array(memory.buffer).set(new TextEncoder().encode('chime'), 0);
     new Uint8Array(memory.buffer).set([0xc3, 0x28], 16);
     expect(call('play', 2, 0, 5, -1)).toBe(status.NotFound);
     expect(logs).toEqual([[logLevel.Warn, expect.stringMatching(/ships no clip "chime".*clips\/chime\.wav/)]]);
     expect(speakerBus.played()).toHaveLength(0);
+    expect(played).toEqual([]);
     expect([call('play', 2, 16, 2, -1), call('play', 2, 0, 5, -2), call('play', 1, 0, 5, -1)]).toEqual([status.BadArgument, status.BadArgument, status.BadHandle]);
   });
 

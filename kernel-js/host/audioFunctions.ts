@@ -31,6 +31,8 @@ export interface AudioHost {
   readonly sealer?: (vault: number, key: number, format: AudioFormat) => AudioSealer | number;
   /** For audio.play: the clips the fragment's app ships, by name (clipPlayer's fragmentClips); without it, every clip is NotFound. */
   readonly clips?: FragmentClips;
+  /** Told after each clip played in full, with the speaker's handle and the person aimed at (-1: everyone). */
+  readonly played?: (handle: number, clip: string, person: number) => void;
   /** Captured audio kept per microphone, in milliseconds, before the oldest is dropped; also the most audio.write takes at once. Default 1000. */
   readonly bufferMs?: number;
 }
@@ -173,7 +175,9 @@ export function audioFunctions(host: AudioHost): HostModule {
         const bytes = host.bytes(ptr, len);
         const clip = bytes === undefined ? undefined : decodeUtf8(bytes);
         if (clip === undefined) return status.BadArgument;
-        return playClip({ speaker, handle, clip, person, clips: host.clips, log: host.log });
+        const answer = playClip({ speaker, handle, clip, person, clips: host.clips, log: host.log });
+        if (answer === status.Ok) host.played?.(handle, clip, person);
+        return answer;
       },
     },
     close: () => {

@@ -68,7 +68,16 @@ export function deviceModules(context: DeviceModulesContext): HostModule {
     : undefined;
   if (enclave !== undefined) modules.push(enclave);
   if (granted.has('audio.in') || granted.has('audio.out')) {
-    modules.push(audioFunctions({ ...context, microphone: lookup(devices.microphone), speaker: lookup(devices.speaker), ...(enclave === undefined ? {} : { sealer: enclave.sealer }) }));
+    const played = devices.played;
+    modules.push(
+      audioFunctions({
+        ...context,
+        microphone: lookup(devices.microphone),
+        speaker: lookup(devices.speaker),
+        ...(enclave === undefined ? {} : { sealer: enclave.sealer }),
+        ...(played === undefined ? {} : { played: (handle: number, clip: string, person: number) => played(handles.get(handle) ?? String(handle), clip, person) }),
+      }),
+    );
   }
   if (granted.has('channel')) modules.push(channelFunctions({ ...context, channels: devices.channels ?? { open: () => undefined } }));
   if (granted.has('presence')) modules.push(presenceFunctions({ ...context, presence }));

@@ -37,7 +37,7 @@ export interface WatchdogOptions {
   /** Every opened driver by device name (openBoardDevices): serial ports, microphones, speakers and enclaves are found here. */
   readonly drivers?: ReadonlyMap<string, OpenedDriver>;
   /** The board's circuits, who is in its space, where sealed data is kept, and the image's clips (KernelDevices). */
-  readonly surroundings?: Pick<KernelDevices, 'channels' | 'presence' | 'keep' | 'clips'>;
+  readonly surroundings?: Pick<KernelDevices, 'channels' | 'presence' | 'keep' | 'clips' | 'played'>;
   /**
    * Opens this board's end of one of its configuration's control circuits (kernel-js/circuit):
    * remote devices bound by the fragments are reached through them, and the board's own
