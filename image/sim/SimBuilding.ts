@@ -284,6 +284,7 @@ export class SimBuilding {
     }
     if (!(seconds > 0 && seconds <= 60)) throw new InputError('sim.bad-seconds', `a talker talks for more than 0 and at most 60 seconds, not ${seconds}`, { data: { seconds } });
     if (!end.microphone.capturing) return false;
+    this.#journal?.record({ kind: 'talk', board, device, channel, seconds });
     const pcm = syntheticVoice({ rate, channels, channel, seconds });
     const chunkMs = 20;
     const step = Math.round((rate * chunkMs) / 1000) * channels;

@@ -7,6 +7,8 @@ import { isLoopback, processSockets } from './processSockets.js';
 export type JournalEvent =
   /** A digital output was driven (a lamp, a heater's relay). */
   | { readonly kind: 'output'; readonly board: string; readonly device: string; readonly level: number }
+  /** Someone talked at one seat of a microphone array (`osmose sim talk`), starting now. */
+  | { readonly kind: 'talk'; readonly board: string; readonly device: string; readonly channel: number; readonly seconds: number }
   /** The outside world pressed a button (`osmose sim press`). */
   | { readonly kind: 'press'; readonly board: string; readonly device: string }
   /** The gateway heard of someone in a space: arrived, left, expected there, no longer expected. */

@@ -21,6 +21,7 @@ describe('measureLatencies', () => {
       [1.5, { kind: 'output', board: 'booth-ceiling', device: 'lamp', level: 1 }],
       [2.25, { kind: 'output', board: 'meeting-1-door', device: 'lamp', level: 1 }],
       [3, { kind: 'output', board: 'meeting-1-heating', device: 'heater', level: 1 }],
+      [4000, { kind: 'presence', space: 'meeting-1', person: 8, who: 'p-b', change: 'expected' }],
       [5000, { kind: 'presence', space: 'meeting-1', person: 7, who: 'p-a', change: 'arrived' }],
       [5001, { kind: 'recording', board: 'meeting-1-table', device: 'vault', epoch: 'e1', change: 'begin', members: 1, reason: '' }],
       [9000, { kind: 'presence', space: 'meeting-1', person: 7, who: 'p-a', change: 'left' }],
@@ -29,6 +30,7 @@ describe('measureLatencies', () => {
       [9100.4, { kind: 'output', board: 'booth-ceiling', device: 'lamp', level: 0 }],
     );
     const latencies = measureLatencies(entries, (board) => spaces.get(board));
+    // p-b was expected when the room was lit and warm already: nothing of theirs to measure.
     expect(latencies.expectedToLights.map((s) => s.ms)).toEqual([2.25]);
     expect(latencies.expectedToHeating.map((s) => s.ms)).toEqual([3]);
     // The lamp was lit 4997.75 ms before the person walked in: prepared ahead.

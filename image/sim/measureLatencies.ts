@@ -36,16 +36,23 @@ export function measureLatencies(entries: readonly JournalEntry[], spaceOf: (boa
     entry.kind === 'output' && entry.device === device && spaceOf(entry.board) === space && (level === undefined || entry.level === level);
   const presence = (change: string) => entries.filter((entry): entry is Extract<JournalEntry, { kind: 'presence' }> => entry.kind === 'presence' && entry.change === change);
 
+  /** The last time `device` of the space was driven before `cause`, if it was. */
+  const lastBefore = (cause: JournalEntry, space: string, device: string): Output | undefined =>
+    [...entries].reverse().find((entry): entry is Output => entry.seq < cause.seq && output(space, device)(entry));
+  /** The first time `device` came on after `cause`; nothing when it was on already (someone else's cause turned it on). */
+  const turnedOn = (cause: Extract<JournalEntry, { kind: 'presence' }>, device: string): LatencySample[] =>
+    lastBefore(cause, cause.space, device)?.level === 1 ? [] : sample(cause, after(cause, output(cause.space, device, 1)));
+
   const expected = presence('expected');
   const arrivalToLights = presence('arrived').flatMap((arrival) => {
     // The lamp lit last before the arrival (prepared), or the first after it.
-    const lit = [...entries].reverse().find((entry): entry is Output => entry.seq < arrival.seq && output(arrival.space, 'lamp')(entry));
+    const lit = lastBefore(arrival, arrival.space, 'lamp');
     if (lit?.level === 1) return [{ cause: arrival, effect: lit, ms: round(lit.at - arrival.at) }];
     return sample(arrival, after(arrival, output(arrival.space, 'lamp', 1)));
   });
   return {
-    expectedToLights: expected.flatMap((cause) => sample(cause, after(cause, output(cause.space, 'lamp', 1)))),
-    expectedToHeating: expected.flatMap((cause) => sample(cause, after(cause, output(cause.space, 'heater', 1)))),
+    expectedToLights: expected.flatMap((cause) => turnedOn(cause, 'lamp')),
+    expectedToHeating: expected.flatMap((cause) => turnedOn(cause, 'heater')),
     arrivalToLights,
     leaveToPause: presence('left').flatMap((cause) =>
       sample(cause, after(cause, (entry): entry is Extract<JournalEntry, { kind: 'recording' }> => entry.kind === 'recording' && entry.change === 'end' && spaceOf(entry.board) === cause.space)),

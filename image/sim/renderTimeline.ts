@@ -27,11 +27,12 @@ export function renderTimeline(entries: readonly JournalEntry[], latencies: Late
   const measured: [string, readonly LatencySample[], string][] = [
     ['expected → lights on', latencies.expectedToLights, 'the room lit as soon as the building knew someone was on their way'],
     ['expected → heating on', latencies.expectedToHeating, 'comfort started before they arrived'],
-    ['arrival → lights', latencies.arrivalToLights, 'negative: the lamp was already on when they walked in'],
+    ['arrival → lights', latencies.arrivalToLights, ''],
     ['leave → recording paused', latencies.leaveToPause, "from the gateway hearing of the departure to the recorder's key epoch ended"],
-    ['button → lamp', latencies.buttonToLamp, 'from the press to the lamp of its room'],
+    ['button → lamp', latencies.buttonToLamp, "from the press to the lamp of its room, the button's debounce included"],
   ];
   const rows = measured.map(([name, samples, why]) => {
+    if (samples === latencies.arrivalToLights && samples.length > 0) return `  ${name.padEnd(26)} ${arrivals(samples)}`;
     const summary = summarise(samples);
     const figures = summary === undefined ? 'not seen' : summary.n === 1 ? `${ms(summary.p50)}` : `n=${summary.n}  p50 ${ms(summary.p50)}  p99 ${ms(summary.p99)}  max ${ms(summary.max)}`;
     return `  ${name.padEnd(26)} ${figures.padEnd(44)} ${why}`;
@@ -62,6 +63,8 @@ function describe(entry: JournalEntry, who: ReadonlyMap<number, string>): string
       return `${entry.board}.${entry.device} = ${entry.level}`;
     case 'press':
       return `${entry.board}.${entry.device} pressed`;
+    case 'talk':
+      return `${entry.board}.${entry.device}: someone talks at seat ${entry.channel} for ${entry.seconds} s`;
     case 'recording':
       return entry.change === 'begin'
         ? `${entry.board}.${entry.device}: recording, epoch ${entry.epoch.slice(0, 8)} sealed for ${entry.members} ${entry.members === 1 ? 'person' : 'people'}`
@@ -73,6 +76,19 @@ function describe(entry: JournalEntry, who: ReadonlyMap<number, string>): string
     case 'peer':
       return undefined;
   }
+}
+
+/** Arrivals that found the lamp on already (it was prepared) apart from those that lit it. */
+function arrivals(samples: readonly LatencySample[]): string {
+  const ahead = samples.filter((s) => s.ms <= 0).map((s) => -s.ms);
+  const after = summarise(samples.filter((s) => s.ms > 0));
+  const parts: string[] = [];
+  if (ahead.length > 0) {
+    const median = [...ahead].sort((a, b) => a - b)[Math.floor((ahead.length - 1) / 2)] ?? 0;
+    parts.push(`${ahead.length} of ${samples.length} found the lamp on already, lit a median ${(median / 1000).toFixed(1)} s before they came`);
+  }
+  if (after !== undefined) parts.push(`${after.n} lit it as they came in (p50 ${ms(after.p50)}, max ${ms(after.max)})`);
+  return parts.join('; ');
 }
 
 function ms(value: number): string {

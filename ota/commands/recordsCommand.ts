@@ -52,7 +52,7 @@ export function registerRecordsCommand(program: Command, cli: CliContext): void 
         const state = r.endedAt === null ? 'recording' : `ended (${r.endReason ?? '?'})`;
         cli.stdout(
           `${r.epoch}  ${r.board}.${r.device}  ${r.startedAt}  ${r.seconds.toFixed(1)} s  ${state}  for ${r.members.join(', ') || 'nobody'}` +
-            `${r.erased > 0 ? `  (+${r.erased} erased)` : ''}  voice activity of ${r.activityChannels.length} seat${r.activityChannels.length === 1 ? '' : 's'}` +
+            `${r.erased > 0 ? `  (+${r.erased} erased)` : ''}  voice activity on ${r.activityChannels.length} channel${r.activityChannels.length === 1 ? '' : 's'}` +
             `${r.expiresAt === null ? '' : `  expires ${r.expiresAt}`}\n`,
         );
       }
