@@ -173,7 +173,7 @@ policies:
   default: deny
   rules:
     - app: lights
-      allow: [gpio, channel]
+      allow: [gpio, presence, channel]
 `;
 }
 

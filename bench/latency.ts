@@ -64,7 +64,7 @@ policies:
   default: deny
   rules:
     - app: lights
-      allow: [gpio, channel]
+      allow: [gpio, presence, channel]
 `;
 
 async function freePort(): Promise<number> {

@@ -51,7 +51,7 @@ policies:
   default: deny
   rules:
     - app: lights
-      allow: [gpio, channel]
+      allow: [gpio, presence, channel]
 `;
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
@@ -138,7 +138,7 @@ describe('in the simulator', () => {
 
 describe('policy', () => {
   it('reaches a device across a circuit only when the fragment is granted channel', async () => {
-    await writeFile(join(root, 'building.yaml'), building(...ports).replace('allow: [gpio, channel]', 'allow: [gpio]'));
+    await writeFile(join(root, 'building.yaml'), building(...ports).replace('allow: [gpio, presence, channel]', 'allow: [gpio, presence]'));
     await buildBuilding({ root, timestamp: Math.floor(Date.now() / 1000) - 60 });
     const sim = await SimBuilding.start(root, { boardsDir: join(parent, 'sim-no-channel') });
     try {

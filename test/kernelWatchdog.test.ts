@@ -39,7 +39,7 @@ const config: KernelBoardConfig = {
     instance: 'app@door',
     app: 'app',
     bindings: { button: { board: 'door', device: 'button', driver: 'gpio-in', local: true }, lamp: { board: 'door', device: 'lamp', driver: 'gpio-out', local: true } },
-    capabilities: ['gpio'],
+    capabilities: ['gpio', 'presence'],
   }],
   circuits: [],
 };

@@ -59,7 +59,7 @@ policies:
   default: deny
   rules:
     - app: lights
-      allow: [gpio, channel]
+      allow: [gpio, presence, channel]
 `;
 
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {

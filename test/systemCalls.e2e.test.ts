@@ -20,10 +20,13 @@ import { gatewayRequest } from '../ota/gateway/gatewayRequest.js';
 // The system calls of a real building: the coworking template with its heating app also
 // granted network.external, built, served by the gateway, and meeting-1's heating board
 // booted under its update agent over mutual TLS. Presence told to the gateway's control
-// socket reaches the board's KernelPresence and its unikernel; the door board, whose lights
-// app is granted neither presence nor the network, is refused both, and refused the heating
-// board's fragment; the next build takes network.external away and the reference the board
-// held stops working.
+// socket reaches the board's KernelPresence and its unikernel, and so do the people expected
+// there with their preferences (the heating aims at the temperature they prefer before they
+// arrive); the door board, whose lights app is granted presence but not the network, sees its
+// own space, is refused the network, and refused the heating board's fragment; erasing a
+// person asks every board that keeps recordings, over its session, and refuses while one is
+// away; the next build takes network.external away and the reference the board held stops
+// working.
 
 let parent: string;
 let root: string;
@@ -37,6 +40,8 @@ const epoch = Math.floor(Date.now() / 1000);
 
 const heatingBoard = 'meeting-1-heating';
 const heating = `heating@${heatingBoard}`;
+/** The unikernels' log lines, as `board instance: message`. */
+const boardLog: string[] = [];
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -80,6 +85,7 @@ beforeAll(async () => {
   building = await SimBuilding.start(root, {
     boardsDir: join(parent, 'boards'),
     only: (board) => board === heatingBoard,
+    onLog: (board, instance, _level, message) => boardLog.push(`${board} ${instance}: ${message}`),
     agents: {
       gateway: gateway.address(),
       credentials: (board, dir) => writeBoardCredentials(root, board, dir, epoch),
@@ -104,7 +110,8 @@ describe('system calls in a real building', () => {
     const state = await agent().systemCalls.attached();
     expect(state).toEqual({ held: [`${heating}:log`, `${heating}:network.external`, `${heating}:presence`], refused: [] });
     const changes: string[] = [];
-    agent().systemCalls.presence.onChange(({ person, arrived, present }) => changes.push(`${arrived ? '+' : '-'}${person}=${present}`));
+    // `~` marks a change of who is expected.
+    agent().systemCalls.presence.onChange(({ person, arrived, coming, present }) => changes.push(`${coming ? '~' : ''}${arrived ? '+' : '-'}${person}=${present}`));
 
     // Another space's people never reach this board.
     await gatewayRequest(root, 'POST', '/presence/meeting-2', { people: [{ handle: 5, destination: 'meeting-2' }] });
@@ -122,11 +129,24 @@ describe('system calls in a real building', () => {
     await until('the departure to reach the board', () => (changes.length === 2 ? true : undefined));
     expect(changes).toEqual(['+41=1', '-41=0']);
     expect(await gatewayRequest(root, 'GET', '/presence')).toEqual({ spaces: { 'meeting-2': [{ handle: 5, destination: 'meeting-2', publicKey: '' }] } });
+
+    // Someone on their way to meeting-1, who likes it warm: the board is told before they
+    // arrive, and its heating aims at what they prefer.
+    gateway.presence.expect('meeting-1', { handle: 42, destination: 'meeting-1', publicKey: new Uint8Array(), preferences: { temperature: 23 } });
+    gateway.presence.expect('meeting-2', { handle: 43, destination: 'meeting-2', publicKey: new Uint8Array(), preferences: { temperature: 30 } });
+    await until('the expectation to reach the board', () => (agent().systemCalls.presence.expected().includes(42) ? true : undefined));
+    expect(agent().systemCalls.presence.expected()).toEqual([42]);
+    expect(agent().systemCalls.presence.preference(42, 'temperature')).toBe(230);
+    await until('the heating to aim at 23 °C', () => (boardLog.includes(`${heatingBoard} ${heating}: meeting-1: comfort 23.0 °C for 1 person`) ? true : undefined));
+    expect((building.get(heatingBoard, 'heater') as { level?: number }).level).toBe(1);
+    gateway.presence.unexpect('meeting-1', 42);
+    await until('the end of the expectation to reach the board', () => (agent().systemCalls.presence.expected().length === 0 ? true : undefined));
+    expect(changes).toEqual(['+41=1', '-41=0', '~+42=0', '~-42=0']);
     await expect(gatewayRequest(root, 'POST', '/presence/meeting-9', { people: [] })).rejects.toMatchObject({ code: 'presence.unknown-space' });
     await expect(gatewayRequest(root, 'POST', '/presence/meeting-1', { people: [{ handle: 0 }] })).rejects.toMatchObject({ code: 'presence.bad-person' });
   });
 
-  it('refuses the door board presence and the network its policy does not grant, and the heating board’s fragment', async () => {
+  it('gives the door board’s lights its own space’s presence, and refuses it the network its policy does not grant, and the heating board’s fragment', async () => {
     const door = 'meeting-1-door';
     const dir = join(parent, 'door');
     await mkdir(dir, { recursive: true });
@@ -144,21 +164,68 @@ describe('system calls in a real building', () => {
       revert: () => Promise.resolve({ reverted: false, reason: '' }),
     });
     try {
-      const denied = await rpc.session.presence(lights).catch((error: unknown) => error);
+      gateway.presence.set('meeting-1', [{ handle: 44, destination: '', publicKey: new Uint8Array() }]);
+      expect((await (await rpc.session.presence(lights)).people()).map((person) => person.handle)).toEqual([44]);
+      gateway.presence.clear('meeting-1');
+      const denied = await rpc.session.network(lights).catch((error: unknown) => error);
       expect(denied).toBeInstanceOf(RemoteError);
-      expect(denied).toMatchObject({ code: 'rpc.capability-denied', data: { board: door, fragment: lights, capability: 'presence', reason: 'not-granted' } });
+      expect(denied).toMatchObject({ code: 'rpc.capability-denied', data: { board: door, fragment: lights, capability: 'network.external', reason: 'not-granted' } });
       expect((denied as RemoteError).hint).toContain('policies.yaml');
-      await expect(rpc.session.network(lights)).rejects.toMatchObject({ code: 'rpc.capability-denied', data: { capability: 'network.external' } });
       await expect(rpc.session.presence(heating)).rejects.toMatchObject({ code: 'rpc.capability-denied', data: { fragment: heating, reason: 'not-on-board' } });
       await expect(rpc.session.network(heating)).rejects.toMatchObject({ code: 'rpc.capability-denied', data: { reason: 'not-on-board' } });
       // Its own log is every fragment's.
       await (await rpc.session.log(lights)).write(3, 'the lamp did not answer');
       expect(gatewayLog).toContain(`${door} ${lights}: error: the lamp did not answer`);
-      expect(gatewayLog.some((line) => line.startsWith(`refused presence to ${lights} on ${door}`))).toBe(true);
+      expect(gatewayLog.some((line) => line.startsWith(`refused network.external to ${lights} on ${door}`))).toBe(true);
     } finally {
       rpc.close();
     }
   });
+
+  it('erases a person on every board that keeps recordings, over their sessions, and refuses while one is away', async () => {
+    const key = Uint8Array.from({ length: 32 }, (_, i) => i * 7);
+    await expect(gateway.fleet.eraseMember(key)).rejects.toMatchObject({ code: 'erase.board-offline', data: { offline: ['meeting-1-table', 'meeting-2-table'] } });
+    await expect(gateway.fleet.eraseMember(key.subarray(1))).rejects.toMatchObject({ code: 'erase.bad-key' });
+
+    // meeting-1's table under its own update agent, which erases from its data directory;
+    // meeting-2's as a bare session that says what it removed.
+    const table = await SimBuilding.start(root, {
+      boardsDir: join(parent, 'table-boards'),
+      only: (board) => board === 'meeting-1-table',
+      agents: {
+        gateway: gateway.address(),
+        credentials: (board, dir) => writeBoardCredentials(root, board, dir, epoch),
+        heartbeatMs: 40,
+        health: { heartbeats: 2, timeoutMs: 10_000 },
+        reconnect: { baseMs: 20, maxMs: 200 },
+      },
+    });
+    const dir = join(parent, 'meeting-2-table');
+    await mkdir(dir, { recursive: true });
+    await writeBoardCredentials(root, 'meeting-2-table', dir, epoch);
+    await gateway.reloadIdentities();
+    const socket = connect({ host: '127.0.0.1', port: gateway.address().port, ...readAgentCredentials(dir), servername: gatewayServerName, minVersion: 'TLSv1.3', ALPNProtocols: ['osmose-rpc'] });
+    await once(socket, 'secureConnect');
+    const asked: Uint8Array[] = [];
+    const rpc = await connectGatewayRpc(socket, { board: 'meeting-2-table', type: 'sim', image: '', version: 0, slot: 'a', confirmed: true, agentState: 'idle', shim: 'kernel-js' }, {
+      offer: () => Promise.resolve({ accepted: false, reason: 'a test connection' }),
+      commit: () => Promise.resolve(),
+      revert: () => Promise.resolve({ reverted: false, reason: '' }),
+      erase: (publicKey) => (asked.push(publicKey), Promise.resolve({ epochsRemoved: 1, membershipsRemoved: 2, activityRemoved: 2, bytesRemoved: 4_096 })),
+    });
+    try {
+      await until('meeting-1-table to enrol', () => (table.agent('meeting-1-table')?.connected === true ? true : undefined));
+      expect(await gateway.fleet.eraseMember(key)).toEqual([
+        { board: 'meeting-1-table', epochsRemoved: 0, membershipsRemoved: 0, activityRemoved: 0, bytesRemoved: 0 },
+        { board: 'meeting-2-table', epochsRemoved: 1, membershipsRemoved: 2, activityRemoved: 2, bytesRemoved: 4_096 },
+      ]);
+      expect(asked).toEqual([key]);
+      expect(gatewayLog).toContain('erased a person from 2 of 2 boards that keep recordings');
+    } finally {
+      rpc.close();
+      await table.close();
+    }
+  }, 60_000);
 
   it('fetches for the fragment granted network.external, until the next build takes the grant away', async () => {
     const network = agent().systemCalls.network(heating);

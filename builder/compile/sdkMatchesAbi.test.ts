@@ -67,6 +67,7 @@ export function handle(kind: EventKind, source: i32, value: i32): Status {
   if (text !== null) n += text.length;
 
   n += presence.count() + presence.destinationOf(source).length;
+  n += presence.expectedCount() + presence.expected().length + presence.preferenceOf(source, "temperature");
 
   // AssemblyScript's own env imports, routed through the SDK's runtime.
   trace("probe", 1, <f64>n);

@@ -10,6 +10,7 @@ import { confirmedState, healthyState, withoutAwaitingCommit } from '../boot/con
 import { readSlot } from '../boot/readSlot.js';
 import { slotContext } from '../boot/slotContext.js';
 import { connectGatewayRpc, type BoardHandlers, type Deployment, type FileRef, type GatewayEvent, type Health, type Hello, type SessionHandlers, type SessionRemote } from '../net/gatewayRpc.js';
+import { eraseMember } from '../record/eraseMember.js';
 import { inactiveSlot, stagingDir, switchToStaged } from '../update/installUpdate.js';
 import { nextUpdateState, type UpdateEvent, type UpdateState } from '../update/updateTable.js';
 import { gatewayServerName, readAgentCredentials, type AgentCredentials, type GatewayAddress } from './agentCredentials.js';
@@ -52,7 +53,7 @@ const defaults = { heartbeats: 3, timeoutMs: 60_000, heartbeatMs: 1_000, reconne
  * that fails the gate goes back to the slot it ran before on its own, and says why. A commit
  * from the gateway raises the board's anti-rollback floor to the new image; a revert sends it
  * back. Every step is a row of updateTable, and every state survives a power cut: see
- * agentStateOf.
+ * agentStateOf. The gateway also asks it to erase a person from the board's recordings.
  */
 export class BoardAgent {
   readonly #o: AgentOptions;
@@ -208,6 +209,14 @@ export class BoardAgent {
           resolve({ reverted: true, reason: '' });
         });
       }),
+    // Not queued behind an update: a person's erasure waits for no download. The record
+    // keeper of a running recording rewrites its manifest over what is on disk, so an entry
+    // removed here does not come back (kernel-js/record/eraseMember.ts).
+    erase: async (publicKey) => {
+      const report = await eraseMember(join(this.#o.dir, 'data'), publicKey);
+      this.#report({ kind: 'erased', detail: `${report.epochsRemoved} recordings, ${report.membershipsRemoved} memberships, ${report.activityRemoved} activity records`, bytes: report.bytesRemoved });
+      return report;
+    },
   };
 
   #offer(deployment: Deployment): { accepted: boolean; reason: string } {

@@ -23,8 +23,9 @@ export interface SystemCallsState {
  * with the gateway, the update agent attaches it with the fragments of the board's running
  * configuration, and this obtains the capabilities their policies grant — every fragment's log
  * sink, the board's presence (watched once, for the first fragment granted it: every fragment
- * of a board sees the same space), and network.external references — and offers them to the
- * booted board. Without a session there is nothing: presence is empty, logs stay local.
+ * of a board sees the same space, who is in it and who is expected), and network.external
+ * references — and offers them to the booted board. Without a session there is nothing:
+ * presence is empty, logs stay local.
  */
 export class BoardSystemCalls {
   /** What the agent hands bootBoard: fed by the gateway while a session lasts. */
@@ -99,7 +100,7 @@ export class BoardSystemCalls {
       ...fragments
         .filter((fragment) => fragment.capabilities.includes('network.external'))
         .map((fragment) => obtain(fragment.instance, 'network.external', () => session.network(fragment.instance), (network) => void networks.set(fragment.instance, network))),
-      ...(watcher === undefined ? [] : [obtain(watcher.instance, 'presence', () => session.presence(watcher.instance), (presence) => presence.watch(this.#listener(generation)))]),
+      ...(watcher === undefined ? [] : [obtain(watcher.instance, 'presence', () => session.presence(watcher.instance), (presence) => presence.watch(this.#listener(generation), { expected: true }))]),
     ]);
     return { held: held.sort(), refused };
   }

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import type { KernelPresenceChange } from '../host/KernelPresence.js';
+import type { PresentPerson } from '../net/gatewayTypes.js';
 import { GatewayPresence } from './GatewayPresence.js';
 
-const person = (handle: number, destination = '', key: number[] = []): { handle: number; destination: string; publicKey: Uint8Array } => ({ handle, destination, publicKey: new Uint8Array(key) });
+const person = (handle: number, destination = '', key: number[] = [], temperature?: number): PresentPerson => ({
+  handle,
+  destination,
+  publicKey: new Uint8Array(key),
+  ...(temperature === undefined ? {} : { preferences: { temperature } }),
+});
+
+/** `+7=1/0`: arrived, present and expected after; `>7`: now expected; `<7`: no longer; `-7`: left. */
+const line = ({ person: who, arrived, coming, present, expected }: KernelPresenceChange): string => `${coming ? (arrived ? '>' : '<') : arrived ? '+' : '-'}${who}=${present}/${expected}`;
 
 describe('GatewayPresence', () => {
   it('answers as the presence host module asks, from the changes the gateway pushed', () => {
@@ -36,5 +46,31 @@ describe('GatewayPresence', () => {
     presence.clear();
     expect(told).toEqual(['-3=2', '-1=1', '-2=0']);
     expect(presence.people()).toEqual([]);
+  });
+
+  it('keeps who is expected apart from who is present, with their preferences in tenths of a degree', () => {
+    const presence = new GatewayPresence();
+    const told: string[] = [];
+    presence.onChange((change) => told.push(line(change)));
+    presence.apply({ person: person(4, 'meeting-1', [1], 22.5), arrived: true, coming: true });
+    presence.apply({ person: person(5, 'meeting-1'), arrived: true, coming: true });
+    expect([presence.people(), presence.expected()]).toEqual([[], [4, 5]]);
+    expect(presence.preference(4, 'temperature')).toBe(225);
+    expect([presence.preference(5, 'temperature'), presence.preference(4, 'humidity'), presence.preference(6, 'temperature')]).toEqual([undefined, undefined, undefined]);
+    // The key is for those present only: nobody's group key is bound to someone not in the room.
+    expect(presence.publicKey(4)).toBeUndefined();
+    // Expected again with the same details: nothing; with another preference: told again.
+    presence.apply({ person: person(4, 'meeting-1', [1], 22.5), arrived: true, coming: true });
+    presence.apply({ person: person(4, 'meeting-1', [1], 19), arrived: true, coming: true });
+    expect(presence.preference(4, 'temperature')).toBe(190);
+    // 4 arrives: present, then no longer expected; the preference holds throughout.
+    presence.apply({ person: person(4, 'meeting-1', [1], 19), arrived: true });
+    presence.apply({ person: person(4), arrived: false, coming: true });
+    expect(presence.preference(4, 'temperature')).toBe(190);
+    presence.apply({ person: person(9), arrived: false, coming: true });
+    expect(told).toEqual(['>4=0/1', '>5=0/2', '>4=0/2', '+4=1/2', '<4=1/1']);
+    presence.clear();
+    expect(told.slice(5)).toEqual(['-4=0/1', '<5=0/0']);
+    expect([presence.people(), presence.expected(), presence.preference(4, 'temperature')]).toEqual([[], [], undefined]);
   });
 });

@@ -1,5 +1,5 @@
 import { alwaysGranted } from '../../lib/capabilities.js';
-import { abiDefinition, abiFunction, type AbiDefinition, checkAbiConformance, readModuleAbiVersion, readWasmInterface, type WasmInterface } from '../../userland/abi/index.js';
+import { abiDefinition, abiFunction, type AbiDefinition, checkAbiConformance, eventKindsOf, readModuleAbiVersion, readWasmInterface, type WasmInterface } from '../../userland/abi/index.js';
 import type { KernelBoardConfig, KernelFragment } from '../boot/KernelImage.js';
 import { KernelError } from '../KernelError.js';
 import { compileMetered } from '../run/compileMetered.js';
@@ -106,8 +106,12 @@ export function linkFragment(bytes: Uint8Array, context: FragmentContext): Linke
     throw new KernelError('kernel.malformed', `the module of ${fragment.instance} is not valid WebAssembly`, { data, cause });
   }
   const version = readModuleAbiVersion(wasm);
-  if (version !== undefined && version !== abiDefinition.version) {
-    throw new KernelError('kernel.abi-version', `the module of ${fragment.instance} was built for ABI ${version}; this shim implements ABI ${abiDefinition.version}`, { data: { ...data, version } });
+  // Versions only add (docs/abi.md): a module built for an earlier one links, one for a later one cannot.
+  if (version !== undefined && (version < 1 || version > abiDefinition.version)) {
+    throw new KernelError('kernel.abi-version', `the module of ${fragment.instance} was built for ABI ${version}; this shim implements ABI 1 to ${abiDefinition.version}`, {
+      hint: 'update the board (osmose rollout) before giving it apps built by a newer osmose',
+      data: { ...data, version },
+    });
   }
   const problems = checkAbiConformance(wasm);
   if (problems.length > 0) {
@@ -139,7 +143,9 @@ export function linkFragment(bytes: Uint8Array, context: FragmentContext): Linke
   }
 
   const budget = new Budget(context.budgetMs, context.clock ?? performance.now.bind(performance));
-  const host = new Host(context, granted);
+  // A module hears only the event kinds of the version it was built for.
+  const kinds = eventKindsOf(version ?? abiDefinition.version);
+  const host = new Host({ ...context, raise: (kind, source, value) => (kinds.has(kind) ? context.raise(kind, source, value) : undefined) }, granted);
   const implementations = host.implementations();
   const imports: Record<string, Record<string, HostFn>> = {};
   const modules: AbiDefinition['modules'] = abiDefinition.modules;

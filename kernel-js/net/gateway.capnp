@@ -40,11 +40,15 @@ interface Presence {
   people @0 () -> (people :List(Person));
   # Everyone present now, oldest arrival first.
 
-  watch @1 (listener :PresenceListener) -> ();
+  watch @1 (listener :PresenceListener, expected :Bool) -> ();
   # The gateway calls the listener (a capability the board passes the other way) with an
   # arrival for everyone present now, then with every arrival and departure as it happens,
   # in order, for the rest of the session. It stops when the listener answers keep = false,
   # or after calling `ended` (the grant was taken away).
+  # With expected = true it also tells who is expected in the space (changes with coming =
+  # true): first everyone expected now, after those present, then each change. A board from
+  # before expectations leaves it false, and is never told them: it would take each one for
+  # an arrival.
 }
 
 interface PresenceListener {
@@ -71,12 +75,23 @@ struct Person {
   # The id of the space the person is expected in; empty when unknown.
   publicKey @2 :Data;
   # The person's public key for this visit (what an enclave's group key is bound to); empty for none.
+  preferences @3 :Preferences;
+  # What the person asked of the rooms they use, kept with their pseudonym.
+}
+
+struct Preferences {
+  temperature @0 :Int32;
+  # Tenths of a degree Celsius (215 is 21.5 °C), as the presence ABI hands it to apps; 0 for none.
 }
 
 struct PresenceChange {
   person @0 :Person;
   arrived @1 :Bool;
-  # False: the person left (destination and publicKey are then empty).
+  # False: the person left (destination, publicKey and preferences are then empty).
+  coming @2 :Bool;
+  # True: the change is to who is expected in the space, not who is in it. arrived = true: the
+  # person is now expected (on their way); false: no longer (they arrived, went elsewhere, or
+  # left the building).
 }
 
 interface Board {
@@ -84,6 +99,11 @@ interface Board {
   offer @0 (deployment :Deployment) -> (accepted :Bool, reason :Text);
   commit @1 (rollout :Text) -> ();
   revert @2 (rollout :Text, reason :Text) -> (reverted :Bool, reason :Text);
+  erase @3 (publicKey :Data) -> (epochsRemoved :UInt32, membershipsRemoved :UInt32, activityRemoved :UInt32, bytesRemoved :UInt64);
+  # Forgets a person everywhere on the board's enclave storage, by the public key of their
+  # visit: recordings only they were present for are deleted, and their wrapped key and
+  # activity are removed from those they shared. Answers what went. A board that keeps no
+  # recordings answers zeros.
 }
 
 struct Hello {

@@ -555,13 +555,19 @@ export class Presence_Watch$Params extends $.Struct {
   static readonly _capnp = {
     displayName: "watch$Params",
     id: "d91550d937b3cf5a",
-    size: new $.ObjectSize(0, 1),
+    size: new $.ObjectSize(8, 1),
   };
   get listener(): PresenceListener$Client {
     return new PresenceListener$Client($.utils.getInterfaceClientOrNullAt(0, this));
   }
   set listener(value: PresenceListener$Client) {
     $.utils.setInterfacePointer(this.segment.message.addCap(value.client), $.utils.getPointer(0, this));
+  }
+  get expected(): boolean {
+    return $.utils.getBit(0, this);
+  }
+  set expected(value: boolean) {
+    $.utils.setBit(0, value, this);
   }
   toString(): string { return "Presence_Watch$Params_" + super.toString(); }
 }
@@ -626,6 +632,10 @@ export class Presence$Client {
 * arrival for everyone present now, then with every arrival and departure as it happens,
 * in order, for the rest of the session. It stops when the listener answers keep = false,
 * or after calling `ended` (the grant was taken away).
+* With expected = true it also tells who is expected in the space (changes with coming =
+* true): first everyone expected now, after those present, then each change. A board from
+* before expectations leaves it false, and is never told them: it would take each one for
+* an arrival.
 *
 */
   watch(paramsFunc?: (params: Presence_Watch$Params) => void): Presence_Watch$Results$Promise {
@@ -1060,7 +1070,7 @@ export class Person extends $.Struct {
   static readonly _capnp = {
     displayName: "Person",
     id: "c368a7d5196496d9",
-    size: new $.ObjectSize(8, 2),
+    size: new $.ObjectSize(8, 3),
   };
   /**
 * Positive: the presence ABI hands handles to the unikernel as i32.
@@ -1104,7 +1114,47 @@ export class Person extends $.Struct {
   set publicKey(value: $.Data) {
     $.utils.copyFrom(value, $.utils.getPointer(1, this));
   }
+  _adoptPreferences(value: $.Orphan<Preferences>): void {
+    $.utils.adopt(value, $.utils.getPointer(2, this));
+  }
+  _disownPreferences(): $.Orphan<Preferences> {
+    return $.utils.disown(this.preferences);
+  }
+  /**
+* What the person asked of the rooms they use, kept with their pseudonym.
+*
+*/
+  get preferences(): Preferences {
+    return $.utils.getStruct(2, Preferences, this);
+  }
+  _hasPreferences(): boolean {
+    return !$.utils.isNull($.utils.getPointer(2, this));
+  }
+  _initPreferences(): Preferences {
+    return $.utils.initStructAt(2, Preferences, this);
+  }
+  set preferences(value: Preferences) {
+    $.utils.copyFrom(value, $.utils.getPointer(2, this));
+  }
   toString(): string { return "Person_" + super.toString(); }
+}
+export class Preferences extends $.Struct {
+  static readonly _capnp = {
+    displayName: "Preferences",
+    id: "cd181eb6f4857466",
+    size: new $.ObjectSize(8, 0),
+  };
+  /**
+* Tenths of a degree Celsius (215 is 21.5 °C), as the presence ABI hands it to apps; 0 for none.
+*
+*/
+  get temperature(): number {
+    return $.utils.getInt32(0, this);
+  }
+  set temperature(value: number) {
+    $.utils.setInt32(0, value, this);
+  }
+  toString(): string { return "Preferences_" + super.toString(); }
 }
 export class PresenceChange extends $.Struct {
   static readonly _capnp = {
@@ -1131,7 +1181,7 @@ export class PresenceChange extends $.Struct {
     $.utils.copyFrom(value, $.utils.getPointer(0, this));
   }
   /**
-* False: the person left (destination and publicKey are then empty).
+* False: the person left (destination, publicKey and preferences are then empty).
 *
 */
   get arrived(): boolean {
@@ -1139,6 +1189,18 @@ export class PresenceChange extends $.Struct {
   }
   set arrived(value: boolean) {
     $.utils.setBit(0, value, this);
+  }
+  /**
+* True: the change is to who is expected in the space, not who is in it. arrived = true: the
+* person is now expected (on their way); false: no longer (they arrived, went elsewhere, or
+* left the building).
+*
+*/
+  get coming(): boolean {
+    return $.utils.getBit(1, this);
+  }
+  set coming(value: boolean) {
+    $.utils.setBit(1, value, this);
   }
   toString(): string { return "PresenceChange_" + super.toString(); }
 }
@@ -1277,6 +1339,73 @@ export class Board_Revert$Results$Promise {
     return await this.pipeline.struct();
   }
 }
+export class Board_Erase$Params extends $.Struct {
+  static readonly _capnp = {
+    displayName: "erase$Params",
+    id: "bde4a708fd3fcecc",
+    size: new $.ObjectSize(0, 1),
+  };
+  _adoptPublicKey(value: $.Orphan<$.Data>): void {
+    $.utils.adopt(value, $.utils.getPointer(0, this));
+  }
+  _disownPublicKey(): $.Orphan<$.Data> {
+    return $.utils.disown(this.publicKey);
+  }
+  get publicKey(): $.Data {
+    return $.utils.getData(0, this);
+  }
+  _hasPublicKey(): boolean {
+    return !$.utils.isNull($.utils.getPointer(0, this));
+  }
+  _initPublicKey(length: number): $.Data {
+    return $.utils.initData(0, length, this);
+  }
+  set publicKey(value: $.Data) {
+    $.utils.copyFrom(value, $.utils.getPointer(0, this));
+  }
+  toString(): string { return "Board_Erase$Params_" + super.toString(); }
+}
+export class Board_Erase$Results extends $.Struct {
+  static readonly _capnp = {
+    displayName: "erase$Results",
+    id: "8c27276ab932937e",
+    size: new $.ObjectSize(24, 0),
+  };
+  get epochsRemoved(): number {
+    return $.utils.getUint32(0, this);
+  }
+  set epochsRemoved(value: number) {
+    $.utils.setUint32(0, value, this);
+  }
+  get membershipsRemoved(): number {
+    return $.utils.getUint32(4, this);
+  }
+  set membershipsRemoved(value: number) {
+    $.utils.setUint32(4, value, this);
+  }
+  get activityRemoved(): number {
+    return $.utils.getUint32(8, this);
+  }
+  set activityRemoved(value: number) {
+    $.utils.setUint32(8, value, this);
+  }
+  get bytesRemoved(): bigint {
+    return $.utils.getUint64(16, this);
+  }
+  set bytesRemoved(value: bigint) {
+    $.utils.setUint64(16, value, this);
+  }
+  toString(): string { return "Board_Erase$Results_" + super.toString(); }
+}
+export class Board_Erase$Results$Promise {
+  pipeline: $.Pipeline<any, any, Board_Erase$Results>;
+  constructor(pipeline: $.Pipeline<any, any, Board_Erase$Results>) {
+    this.pipeline = pipeline;
+  }
+  async promise(): Promise<Board_Erase$Results> {
+    return await this.pipeline.struct();
+  }
+}
 export class Board$Client {
   client: $.Client;
   static readonly interfaceId: bigint = 0xee1bd4708fb76601n;
@@ -1286,7 +1415,8 @@ export class Board$Client {
   static readonly methods: [
     $.Method<Board_Offer$Params, Board_Offer$Results>,
     $.Method<Board_Commit$Params, Board_Commit$Results>,
-    $.Method<Board_Revert$Params, Board_Revert$Results>
+    $.Method<Board_Revert$Params, Board_Revert$Results>,
+    $.Method<Board_Erase$Params, Board_Erase$Results>
   ] = [
     {
       ParamsClass: Board_Offer$Params,
@@ -1311,6 +1441,14 @@ export class Board$Client {
       methodId: 2,
       interfaceName: "kernel-js/net/gateway.capnp:Board",
       methodName: "revert"
+    },
+    {
+      ParamsClass: Board_Erase$Params,
+      ResultsClass: Board_Erase$Results,
+      interfaceId: Board$Client.interfaceId,
+      methodId: 3,
+      interfaceName: "kernel-js/net/gateway.capnp:Board",
+      methodName: "erase"
     }
   ];
   offer(paramsFunc?: (params: Board_Offer$Params) => void): Board_Offer$Results$Promise {
@@ -1337,12 +1475,28 @@ export class Board$Client {
     const pipeline = new $.Pipeline(Board_Revert$Results, answer);
     return new Board_Revert$Results$Promise(pipeline);
   }
+  /**
+* Forgets a person everywhere on the board's enclave storage, by the public key of their
+* visit: recordings only they were present for are deleted, and their wrapped key and
+* activity are removed from those they shared. Answers what went. A board that keeps no
+* recordings answers zeros.
+*
+*/
+  erase(paramsFunc?: (params: Board_Erase$Params) => void): Board_Erase$Results$Promise {
+    const answer = this.client.call({
+      method: Board$Client.methods[3],
+      paramsFunc: paramsFunc
+    });
+    const pipeline = new $.Pipeline(Board_Erase$Results, answer);
+    return new Board_Erase$Results$Promise(pipeline);
+  }
 }
 $.Registry.register(Board$Client.interfaceId, Board$Client);
 export interface Board$Server$Target {
   offer(params: Board_Offer$Params, results: Board_Offer$Results): Promise<void>;
   commit(params: Board_Commit$Params, results: Board_Commit$Results): Promise<void>;
   revert(params: Board_Revert$Params, results: Board_Revert$Results): Promise<void>;
+  erase(params: Board_Erase$Params, results: Board_Erase$Results): Promise<void>;
 }
 export class Board$Server extends $.Server {
   readonly target: Board$Server$Target;
@@ -1359,6 +1513,10 @@ export class Board$Server extends $.Server {
       {
         ...Board$Client.methods[2],
         impl: target.revert
+      },
+      {
+        ...Board$Client.methods[3],
+        impl: target.erase
       }
     ]);
     this.target = target;

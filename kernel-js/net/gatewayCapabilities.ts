@@ -18,6 +18,7 @@ import {
 } from './gateway.js';
 import {
   deploymentWriter,
+  eraseAnswerWriter,
   eventWriter,
   fetchStatus,
   healthWriter,
@@ -25,6 +26,7 @@ import {
   peopleWriter,
   presenceChangeWriter,
   readDeployment,
+  readEraseAnswer,
   readEvent,
   readHealth,
   readHeartbeatAck,
@@ -108,7 +110,7 @@ function presenceServer(link: RpcConnection, handlers: PresenceHandlers): Presen
         const write = peopleWriter(await handlers.people(), 'Presence.people');
         write((length) => results._initPeople(length));
       }),
-    watch: (params) => answer(() => handlers.watch(presenceListenerRemote(link, params.listener))),
+    watch: (params) => answer(() => handlers.watch(presenceListenerRemote(link, params.listener), { expected: params.expected })),
   }).client();
 }
 
@@ -119,10 +121,15 @@ function presenceRemote(link: RpcConnection, presence: Presence$Client): Presenc
         const results = await presence.people().promise();
         return results.people.map(readPerson);
       }),
-    watch: (listener) =>
+    watch: (listener, options) =>
       link.call('Presence.watch', async () => {
         const client = presenceListenerServer(listener);
-        await presence.watch((params) => (params.listener = client)).promise();
+        await presence
+          .watch((params) => {
+            params.listener = client;
+            params.expected = options?.expected ?? false;
+          })
+          .promise();
       }),
   };
 }
@@ -209,6 +216,13 @@ export function boardServer(handlers: BoardHandlers): Board$Client {
         results.reverted = reverted;
         results.reason = reason;
       }),
+    erase: (params, results) =>
+      answer(async () => {
+        if (handlers.erase === undefined) {
+          throw new OsmoseError('rpc.unimplemented', 'this board keeps no recordings to erase: Board.erase is not implemented', { hint: 'run the board under its update agent (osmose boot with a gateway)', data: { method: 'Board.erase' } });
+        }
+        eraseAnswerWriter(await handlers.erase(new Uint8Array(params.publicKey.toArrayBuffer())))(results);
+      }),
   };
   return new Board.Server(target).client();
 }
@@ -235,6 +249,15 @@ export function boardRemote(link: RpcConnection, board: Board$Client): BoardRemo
           })
           .promise();
         return { reverted: results.reverted, reason: results.reason };
+      }),
+    erase: (publicKey) =>
+      link.call('Board.erase', async () => {
+        const results = await board
+          .erase((params) => {
+            if (publicKey.length > 0) params._initPublicKey(publicKey.length).copyBuffer(publicKey);
+          })
+          .promise();
+        return readEraseAnswer(results);
       }),
   };
 }

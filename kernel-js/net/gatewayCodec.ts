@@ -1,6 +1,6 @@
 import { InputError } from '../../lib/OsmoseError.js';
 import type * as wire from './gateway.js';
-import type { Deployment, GatewayEvent, Health, HeartbeatAck, Hello, PresenceChange, PresentPerson } from './gatewayTypes.js';
+import type { Deployment, EraseAnswer, GatewayEvent, Health, HeartbeatAck, Hello, PersonPreferences, PresenceChange, PresentPerson } from './gatewayTypes.js';
 
 // Between the plain TypeScript mirrors (gatewayTypes.ts) and the generated Cap'n Proto
 // structs (gateway.ts). A writer checks the numbers when it is made and fills the struct
@@ -172,11 +172,23 @@ export function peopleWriter(people: readonly PresentPerson[], field: string): (
 
 export function personWriter(person: PresentPerson, field: string): (to: wire.Person) => void {
   const checked = handle(person.handle, `${field}.handle`);
+  const temperature = person.preferences?.temperature === undefined ? 0 : tenths(person.preferences.temperature, `${field}.preferences.temperature`);
   return (to) => {
     to.handle = checked;
     to.destination = person.destination;
     if (person.publicKey.length > 0) to._initPublicKey(person.publicKey.length).copyBuffer(person.publicKey);
+    if (temperature !== 0) to._initPreferences().temperature = temperature;
   };
+}
+
+/**
+ * Degrees Celsius as the wire's tenths: positive, because the presence ABI returns a
+ * preference where a negative number is a status (the directory keeps them from 5 to 35 °C).
+ */
+function tenths(celsius: number, field: string): number {
+  const value = Math.round(celsius * 10);
+  if (Number.isFinite(celsius) && value >= 1 && value <= 0x7fff_ffff) return value;
+  throw new InputError('rpc.bad-field', `${field} must be a temperature above 0 °C, in degrees Celsius; got ${celsius}`, { data: { field, value: celsius } });
 }
 
 export function presenceChangeWriter(change: PresenceChange): (to: wire.PresenceChange) => void {
@@ -184,7 +196,25 @@ export function presenceChangeWriter(change: PresenceChange): (to: wire.Presence
   return (to) => {
     write(to._initPerson());
     to.arrived = change.arrived;
+    to.coming = change.coming ?? false;
   };
+}
+
+export function eraseAnswerWriter(answer: EraseAnswer): (to: wire.Board_Erase$Results) => void {
+  const epochs = uint32(answer.epochsRemoved, 'Board.erase epochsRemoved');
+  const memberships = uint32(answer.membershipsRemoved, 'Board.erase membershipsRemoved');
+  const activity = uint32(answer.activityRemoved, 'Board.erase activityRemoved');
+  const bytes = uint64(answer.bytesRemoved, 'Board.erase bytesRemoved');
+  return (to) => {
+    to.epochsRemoved = epochs;
+    to.membershipsRemoved = memberships;
+    to.activityRemoved = activity;
+    to.bytesRemoved = bytes;
+  };
+}
+
+export function readEraseAnswer(from: wire.Board_Erase$Results): EraseAnswer {
+  return { epochsRemoved: from.epochsRemoved, membershipsRemoved: from.membershipsRemoved, activityRemoved: from.activityRemoved, bytesRemoved: Number(from.bytesRemoved) };
 }
 
 /** Checks a fetch status (a UInt16 on the wire) before it is written. */
@@ -193,9 +223,19 @@ export function fetchStatus(status: number): number {
 }
 
 export function readPerson(from: wire.Person): PresentPerson {
-  return { handle: from.handle, destination: from.destination, publicKey: new Uint8Array(from.publicKey.toArrayBuffer()) };
+  const person = { handle: from.handle, destination: from.destination, publicKey: new Uint8Array(from.publicKey.toArrayBuffer()) };
+  const preferences = readPreferences(from);
+  return preferences === undefined ? person : { ...person, preferences };
+}
+
+/** A person's preferences, or undefined when they stated none (a person written without any reads as none too). */
+function readPreferences(from: wire.Person): PersonPreferences | undefined {
+  if (!from._hasPreferences()) return undefined;
+  const temperature = from.preferences.temperature;
+  return temperature > 0 ? { temperature: temperature / 10 } : undefined;
 }
 
 export function readPresenceChange(from: wire.PresenceChange): PresenceChange {
-  return { person: readPerson(from.person), arrived: from.arrived };
+  const change = { person: readPerson(from.person), arrived: from.arrived };
+  return from.coming ? { ...change, coming: true } : change;
 }

@@ -166,6 +166,28 @@ describe('gateway RPC over TLS 1.3', () => {
     rpc.close();
   });
 
+  it('lets the gateway ask a board to erase a person, and answers rpc.unimplemented from a board that erases nothing', async () => {
+    const gateway = recordingGateway();
+    const { port } = await serve(gateway);
+    const keys: Uint8Array[] = [];
+    const key = Uint8Array.from({ length: 32 }, (_, i) => 255 - i);
+    const rpc = await connectGatewayRpc(await dial(port), hello, {
+      ...politeBoard,
+      erase: (publicKey) => {
+        keys.push(publicKey);
+        return Promise.resolve({ epochsRemoved: 2, membershipsRemoved: 3, activityRemoved: 1, bytesRemoved: 2 ** 40 + 7 });
+      },
+    });
+    expect(await gateway.boards[0]?.erase(key)).toEqual({ epochsRemoved: 2, membershipsRemoved: 3, activityRemoved: 1, bytesRemoved: 2 ** 40 + 7 });
+    expect(keys).toEqual([key]);
+    rpc.close();
+
+    const plain = await connectGatewayRpc(await dial(port), hello, politeBoard);
+    await expect(gateway.boards[1]?.erase(key)).rejects.toMatchObject({ code: 'rpc.unimplemented', method: 'Board.erase', data: { method: 'Board.erase' } });
+    expect(await gateway.boards[1]?.offer(deployment)).toEqual({ accepted: true, reason: 'ready for door-8b01' });
+    plain.close();
+  });
+
   it('rejects a call whose handler threw with that error\u2019s message, code, hint and data, and the link stays up', async () => {
     const { port } = await serve({
       enrol: (_h, board) => {

@@ -112,12 +112,31 @@ export interface PresentPerson {
   readonly destination: string;
   /** The person's public key for this visit (what an enclave's group key is bound to); empty for none. */
   readonly publicKey: Uint8Array;
+  /** What the person asked of the rooms they use; none when absent. */
+  readonly preferences?: PersonPreferences;
 }
 
-/** An arrival or a departure. A departure's destination and key are empty. */
+/**
+ * What a person asks of the rooms they use, kept with their pseudonym so that it follows them
+ * from room to room without anyone learning who they are.
+ */
+export interface PersonPreferences {
+  /**
+   * The temperature the person likes, in degrees Celsius (21.5), from 5 to 35. The wire and
+   * the presence ABI carry it in tenths of a degree (215), so finer steps are rounded.
+   */
+  readonly temperature?: number;
+}
+
+/**
+ * An arrival or a departure; with `coming`, someone now expected in the space (`arrived`) or
+ * no longer expected. A departure's destination, key and preferences are empty.
+ */
 export interface PresenceChange {
   readonly person: PresentPerson;
   readonly arrived: boolean;
+  /** The change is to who is expected in the space, not who is in it; false when absent. */
+  readonly coming?: boolean;
 }
 
 /** Capability `presence`, served by the gateway for one fragment of one board. */
@@ -127,9 +146,15 @@ export interface PresenceHandlers {
   /**
    * Has the gateway call `listener`: an arrival for everyone present now, then every change
    * as it happens, in order, until the listener answers false, the grant is taken away
-   * (`ended`) or the session ends.
+   * (`ended`) or the session ends. With `expected`, the people expected in the space too
+   * (changes with `coming`); a listener that does not know them must not ask.
    */
-  watch(listener: PresenceListenerHandlers): Promise<void>;
+  watch(listener: PresenceListenerHandlers, options?: PresenceWatchOptions): Promise<void>;
+}
+
+export interface PresenceWatchOptions {
+  /** Also tell who is expected in the space (everyone expected now, then each change); false when absent. */
+  readonly expected?: boolean;
 }
 
 /** The board's side of a presence watch: a capability passed the other way, which the gateway calls. */
@@ -158,18 +183,34 @@ export interface NetworkHandlers {
   fetch(url: string): Promise<FetchAnswer>;
 }
 
-/** What the gateway can ask of a board; the board's agent implements it, the gateway calls it. */
+/** What erasing a person removed from one board's enclave storage. */
+export interface EraseAnswer {
+  /** Recordings (key epochs) only that person was present for, deleted whole. */
+  readonly epochsRemoved: number;
+  /** Their places in recordings shared with others: their wrapped key, which the others' keys do not need. */
+  readonly membershipsRemoved: number;
+  /** Derived records of theirs (voice activity) removed from shared recordings. */
+  readonly activityRemoved: number;
+  readonly bytesRemoved: number;
+}
+
+/**
+ * What the gateway can ask of a board; the board's agent implements it, the gateway calls it.
+ * A board that leaves out `erase` (a test board, a benchmark) answers it with `rpc.unimplemented`.
+ */
 export interface BoardHandlers {
   offer(deployment: Deployment): Promise<OfferAnswer>;
   commit(rollout: string): Promise<void>;
   revert(rollout: string, reason: string): Promise<RevertAnswer>;
+  /** Forgets the person whose visit key is `publicKey` (raw X25519, 32 bytes) from the board's recordings. */
+  erase?(publicKey: Uint8Array): Promise<EraseAnswer>;
 }
 
 /**
  * A board as the gateway holds it: the board's capability, passed in enrol. Its calls go to
  * the board over the board's own connection and reject with an RpcError once it drops.
  */
-export type BoardRemote = BoardHandlers;
+export type BoardRemote = Required<BoardHandlers>;
 
 /** The gateway's side: it serves enrol and hands each enrolled board a session. */
 export interface GatewayHandlers {

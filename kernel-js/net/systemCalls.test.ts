@@ -142,6 +142,45 @@ describe('system calls over the gateway link', () => {
     rpc.close();
   });
 
+  it('carries preferences and expectations, and says whether the board asked to be told who is expected', async () => {
+    const cyd: PresentPerson = { handle: 12, destination: 'meeting-1', publicKey: new Uint8Array([5]), preferences: { temperature: 22.5 } };
+    const watches: { listener: PresenceListenerHandlers; expected: boolean | undefined }[] = [];
+    const { port } = await serve({
+      ...beats,
+      presence: () =>
+        Promise.resolve({
+          people: () => Promise.resolve([cyd, { ...bob, preferences: { temperature: 19.04 } }]),
+          watch: (listener, options) => {
+            watches.push({ listener, expected: options?.expected });
+            return Promise.resolve();
+          },
+        }),
+    });
+    const rpc = await enrol(port);
+    const presence = await rpc.session.presence('heating@meeting-1-heating');
+    // Tenths of a degree on the wire: finer steps are rounded.
+    expect(await presence.people()).toEqual([cyd, { ...bob, preferences: { temperature: 19 } }]);
+
+    const listener = recordingListener(() => true);
+    await presence.watch(listener, { expected: true });
+    await presence.watch(recordingListener(() => true));
+    expect(watches.map((watch) => watch.expected)).toEqual([true, false]);
+    await watches[0]?.listener.changed({ person: cyd, arrived: true, coming: true });
+    await watches[0]?.listener.changed({ person: { handle: 12, destination: '', publicKey: new Uint8Array() }, arrived: false, coming: true });
+    await watches[0]?.listener.changed({ person: bob, arrived: true });
+    expect(listener.changes).toEqual([
+      { person: cyd, arrived: true, coming: true },
+      { person: { handle: 12, destination: '', publicKey: new Uint8Array() }, arrived: false, coming: true },
+      { person: bob, arrived: true },
+    ]);
+    // A preference the wire cannot carry is refused before anything is written.
+    await expect(watches[0]?.listener.changed({ person: { ...bob, preferences: { temperature: -3 } }, arrived: true })).rejects.toMatchObject({
+      code: 'rpc.bad-field',
+      message: expect.stringContaining('PresenceChange.person.preferences.temperature') as unknown,
+    });
+    rpc.close();
+  });
+
   it('carries a log line and a fetch with a binary body; a refusal keeps its code, hint and data', async () => {
     const lines: [string, number, string][] = [];
     const body = new Uint8Array(300_000).map((_, i) => (i * 31) % 256);

@@ -1,8 +1,8 @@
-import type { BoardRemote, Deployment, GatewayEvent, Health, Hello } from '../../kernel-js/net/gatewayTypes.js';
+import type { BoardRemote, Deployment, EraseAnswer, GatewayEvent, Health, Hello } from '../../kernel-js/net/gatewayTypes.js';
 import { snapshotSources } from '../../builder/build/snapshotSources.js';
 import { ledgerHead } from '../../builder/ledger/ledgerHead.js';
 import { refreshRepository } from '../../builder/trust/refreshRepository.js';
-import { InputError } from '../../lib/OsmoseError.js';
+import { InputError, isOsmoseError, OsmoseError } from '../../lib/OsmoseError.js';
 import { RolloutJournal } from '../rollout/RolloutJournal.js';
 import { resumeRollout } from '../rollout/resumeRollout.js';
 import { boardIndex } from '../rollout/rolloutBoard.js';
@@ -62,6 +62,11 @@ export interface BoardLink {
 interface Connected {
   remote: BoardRemote;
   record: BoardRecord;
+}
+
+/** What erasing a person removed from one board: its recordings (Board.erase over the board's session). */
+export interface BoardErasure extends EraseAnswer {
+  readonly board: string;
 }
 
 /**
@@ -218,6 +223,50 @@ export class GatewayFleet {
         this.#feed({ kind: 'seen', at: now(), board: hello.board, online: false, image: null });
       },
     };
+  }
+
+  // --- erasure ------------------------------------------------------------------------------
+
+  /**
+   * Erases a person from the recordings of every board of the latest build that can keep them
+   * (one with an enclave device), by the public key of their visit (raw X25519, 32 bytes), and
+   * answers what each removed, by board. A board left out would keep the person's recordings,
+   * so when any of them is not connected nothing is asked of anyone (`erase.board-offline`,
+   * naming them). A board that fails after others have erased is reported by
+   * `erase.board-failed`, whose data holds what the others removed: erasing again is safe.
+   */
+  async eraseMember(publicKey: Uint8Array): Promise<BoardErasure[]> {
+    if (publicKey.length !== 32) {
+      throw new InputError('erase.bad-key', `a person is erased by the 32-byte X25519 public key of their visit; got ${publicKey.length} bytes`, { hint: "give the key the building's register holds for them", data: { length: publicKey.length } });
+    }
+    const keepers = this.#build.plan.boards
+      .filter((board) => Object.values(board.devices).some((device) => device.driver === 'enclave'))
+      .map((board) => board.id)
+      .sort();
+    const offline = keepers.filter((board) => !this.#connected.has(board));
+    if (offline.length > 0) {
+      throw new InputError('erase.board-offline', `${offline.join(', ')} ${offline.length === 1 ? 'keeps' : 'keep'} recordings and ${offline.length === 1 ? 'is' : 'are'} not connected to the gateway: nothing was erased`, {
+        hint: 'bring the boards back (osmose status shows which are online), then erase again',
+        data: { offline },
+      });
+    }
+    const asked = keepers.map((board) => ({ board, remote: (this.#connected.get(board) as Connected).remote }));
+    const answers = await Promise.allSettled(asked.map(({ remote }) => remote.erase(publicKey)));
+    const erased: BoardErasure[] = [];
+    const failed: { board: string; code: string; message: string }[] = [];
+    answers.forEach((answer, i) => {
+      const board = asked[i]?.board ?? '';
+      if (answer.status === 'fulfilled') erased.push({ board, ...answer.value });
+      else failed.push({ board, code: isOsmoseError(answer.reason) ? answer.reason.code : 'erase.failed', message: answer.reason instanceof Error ? answer.reason.message : String(answer.reason) });
+    });
+    this.#onLog(`erased a person from ${erased.length} of ${keepers.length} boards that keep recordings${failed.length === 0 ? '' : `; ${failed.map((f) => `${f.board} failed: ${f.message}`).join('; ')}`}`);
+    if (failed.length > 0) {
+      throw new OsmoseError('erase.board-failed', `erasing failed on ${failed.map((f) => `${f.board} (${f.message})`).join(', ')}; ${erased.length} other boards erased`, {
+        hint: 'erase again once the board is back: what is already erased stays erased',
+        data: { failed, erased },
+      });
+    }
+    return erased;
   }
 
   // --- rollouts -----------------------------------------------------------------------------

@@ -152,6 +152,39 @@ describe('the gateway’s system calls', () => {
     rpc.close();
   });
 
+  it('tells a board who is expected in its space, after those present, with their preferences, and only when it asked', async () => {
+    const gw = await gateway();
+    gw.presence.set('meeting-1', [bob]);
+    gw.presence.expect('meeting-1', { ...ada, preferences: { temperature: 23 } });
+    gw.presence.expect('meeting-2', { handle: 99, destination: 'meeting-2', publicKey: new Uint8Array() });
+    const rpc = await gw.connect('meeting-1-heating');
+    const calls = new BoardSystemCalls();
+    const seen: string[] = [];
+    calls.presence.onChange(({ person, arrived, coming, present, expected }) => seen.push(`${coming ? (arrived ? '>' : '<') : arrived ? '+' : '-'}${person}=${present}/${expected}`));
+    await calls.attach(rpc.session, [heating]);
+    await until('bob and ada reach the board', () => seen.length === 2);
+    expect(seen).toEqual(['+8=1/0', '>7=1/1']);
+    expect(calls.presence.expected()).toEqual([7]);
+    expect(calls.presence.preference(7, 'temperature')).toBe(230);
+    // Ada walks in: the arrival, then the end of her expectation; bob goes elsewhere.
+    gw.presence.arrive('meeting-1', { ...ada, preferences: { temperature: 23 } });
+    gw.presence.leave('meeting-1', bob.handle);
+    await until('the changes reach the board', () => seen.length === 5);
+    expect(seen.slice(2)).toEqual(['+7=2/1', '<7=2/0', '-8=1/0']);
+    expect(calls.presence.preference(7, 'temperature')).toBe(230);
+
+    // A watch that did not ask (a board from before expectations) hears arrivals and departures only.
+    const older: string[] = [];
+    const presence = await rpc.session.presence('heating@meeting-1-heating');
+    gw.presence.expect('meeting-1', { handle: 5, destination: 'meeting-1', publicKey: new Uint8Array() });
+    await presence.watch({ changed: (change) => (older.push(`${change.coming === true ? 'coming ' : ''}${change.arrived ? '+' : '-'}${change.person.handle}`), Promise.resolve(true)), ended: () => Promise.resolve() });
+    gw.presence.unexpect('meeting-1', 5);
+    gw.presence.arrive('meeting-1', { handle: 6, destination: '', publicKey: new Uint8Array() });
+    await until('the arrival reaches the older watch', () => older.length === 2);
+    expect(older).toEqual(['+7', '+6']);
+    rpc.close();
+  });
+
   it('forwards a fragment’s warnings and errors to the gateway’s log, one line each, and not its chatter', async () => {
     const gw = await gateway();
     const rpc = await gw.connect('meeting-1-heating');

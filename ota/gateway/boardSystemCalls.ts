@@ -58,10 +58,10 @@ export function boardSystemCalls(options: BoardSystemCallsOptions): { readonly c
 
   const presence = (fragment: string): PresenceHandlers => ({
     people: () => attempt(() => options.presence.people(still(fragment, 'presence').space)),
-    watch: (listener) => attempt(() => watchSpace(fragment, still(fragment, 'presence').space, listener)),
+    watch: (listener, options) => attempt(() => watchSpace(fragment, still(fragment, 'presence').space, listener, options?.expected ?? false)),
   });
 
-  const watchSpace = (fragment: string, space: string, listener: PresenceListenerHandlers): void => {
+  const watchSpace = (fragment: string, space: string, listener: PresenceListenerHandlers, expected: boolean): void => {
     let stopped = false;
     const stop = (): void => {
       if (stopped) return;
@@ -70,7 +70,8 @@ export function boardSystemCalls(options: BoardSystemCallsOptions): { readonly c
       watches.delete(stop);
     };
     const push = (change: Parameters<PresenceListenerHandlers['changed']>[0]): void => {
-      if (stopped) return;
+      // A board that did not ask for expectations would take each for an arrival.
+      if (stopped || (change.coming === true && !expected)) return;
       // The grant is checked at every push too: a revoked watch is ended, not left to leak.
       const check = checkGrant(options.build(), board, fragment, 'presence');
       if (!check.ok || check.space !== space) {
@@ -87,9 +88,10 @@ export function boardSystemCalls(options: BoardSystemCallsOptions): { readonly c
     };
     const unwatch = options.presence.watch(space, push);
     watches.add(stop);
-    // Everyone present now, as arrivals, sent before any later change can be: the board's copy
-    // starts from nothing and needs no snapshot to reconcile.
+    // Everyone present now, as arrivals, then everyone expected, sent before any later change
+    // can be: the board's copy starts from nothing and needs no snapshot to reconcile.
     for (const person of options.presence.people(space)) push({ person, arrived: true });
+    for (const person of options.presence.expected(space)) push({ person, arrived: true, coming: true });
   };
 
   const log = (fragment: string): LogSinkHandlers => ({

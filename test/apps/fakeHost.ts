@@ -81,6 +81,10 @@ export interface FakeBoardOptions {
   readonly people?: readonly number[];
   /** Where each person is expected: person → space id. */
   readonly destinations?: Readonly<Record<number, string>>;
+  /** The person handles expected in the app's space and not there yet. */
+  readonly expected?: readonly number[];
+  /** Each person's preferences, in the ABI's units (temperature in tenths of °C): person → name → value. */
+  readonly preferences?: Readonly<Record<number, Readonly<Record<string, number>>>>;
   /** Wall-clock time, ms since the epoch, and the building's UTC offset in minutes. */
   readonly now?: number;
   readonly utcOffset?: number;
@@ -116,6 +120,8 @@ export class FakeBoard {
   config: Record<string, string>;
   people: number[];
   destinations: Record<number, string>;
+  expected: number[];
+  preferences: Record<number, Readonly<Record<string, number>>>;
   now: number;
   utcOffset: number;
   screen: { width: number; height: number };
@@ -129,6 +135,8 @@ export class FakeBoard {
     this.config = { ...options.config };
     this.people = [...(options.people ?? [])];
     this.destinations = { ...options.destinations };
+    this.expected = [...(options.expected ?? [])];
+    this.preferences = { ...options.preferences };
     this.now = options.now ?? Date.UTC(2025, 0, 15, 12);
     this.utcOffset = options.utcOffset ?? 0;
     this.screen = { ...(options.screen ?? { width: 800, height: 480 }) };
@@ -232,11 +240,12 @@ export class FakeBoard {
       },
       presence: {
         count: () => call('presence.count', [], () => this.people.length),
-        list: (ptr, count) =>
-          call('presence.list', [count], () => {
-            const out = new DataView(this.buffer(), ptr, 4 * count);
-            this.people.slice(0, count).forEach((person, i) => out.setInt32(4 * i, person, true));
-            return this.people.length;
+        list: (ptr, count) => call('presence.list', [count], () => this.copyHandles(this.people, ptr, count)),
+        expected: (ptr, count) => call('presence.expected', [count], () => this.copyHandles(this.expected, ptr, count)),
+        preference: (person, ptr, len) =>
+          call('presence.preference', [person, this.text(ptr, len)], () => {
+            const known = this.people.includes(person) || this.expected.includes(person);
+            return (known ? this.preferences[person]?.[this.text(ptr, len)] : undefined) ?? Status.NotFound;
           }),
         destination: (person, buf, cap) =>
           call('presence.destination', [person], () => {
@@ -264,6 +273,13 @@ export class FakeBoard {
   private i32s(ptr: number, count: number): number[] {
     const view = new DataView(this.buffer(), ptr, 4 * count);
     return Array.from({ length: count }, (_, i) => view.getInt32(4 * i, true));
+  }
+
+  // Handles as i32s, as many as fit; the answer is how many there are.
+  private copyHandles(people: readonly number[], ptr: number, count: number): number {
+    const out = new DataView(this.buffer(), ptr, 4 * count);
+    people.slice(0, count).forEach((person, i) => out.setInt32(4 * i, person, true));
+    return people.length;
   }
 
   // The ABI's way back: copy what fits, return the full length.

@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileShippedApp, EventKind, FakeBoard, type CompiledApp, type FakeBoardOptions, modulesItLinksWithout, type ModuleName, Status } from './fakeHost.js';
 
-// The lights app on a fake board: a button and a lamp. Debouncing is the gpio-in driver's,
-// so the app sees one Press per press and must toggle on each, whatever the releases do.
+// The lights app on a fake board: a button, a lamp and the presence of its space. Debouncing
+// is the gpio-in driver's, so the app sees one Press per press and must toggle on each,
+// whatever the releases do. Someone expected or arriving lights the lamp; the last one gone,
+// with nobody expected, puts it out.
 const BUTTON = 4;
 const LAMP = 7;
-const modules: readonly ModuleName[] = ['config', 'gpio', 'log'];
+const modules: readonly ModuleName[] = ['config', 'gpio', 'log', 'presence'];
 
 let app: CompiledApp;
 beforeAll(async () => {
@@ -19,9 +21,9 @@ function boot(options: FakeBoardOptions = {}) {
 }
 
 describe('the lights app', () => {
-  it('imports config, gpio and log, and links without none of them', () => {
+  it('imports config, gpio, log and presence, and links without none of them', () => {
     expect(app.modules).toEqual(modules);
-    expect(app.functions).toEqual(['config.device', 'gpio.write', 'log.write']);
+    expect(app.functions).toEqual(['config.device', 'gpio.write', 'log.write', 'presence.count', 'presence.expected']);
     expect(modulesItLinksWithout(app, modules)).toEqual([]);
   });
 
@@ -47,11 +49,62 @@ describe('the lights app', () => {
     const { board, lights } = boot();
     expect(lights.handle(EventKind.Press, LAMP, 0)).toBe(Status.Ignored);
     expect(lights.handle(EventKind.Press, 99, 0)).toBe(Status.Ignored);
-    for (const kind of [EventKind.Timer, EventKind.Message, EventKind.Audio, EventKind.Serial, EventKind.Arrived, EventKind.Left]) {
+    for (const kind of [EventKind.Timer, EventKind.Message, EventKind.Audio, EventKind.Serial, 99]) {
       expect(lights.handle(kind, BUTTON, 1)).toBe(Status.Ignored);
     }
     expect(board.calls).toEqual([]);
     expect(board.logs).toEqual([]);
+  });
+
+  it('lights the lamp for someone expected, before they arrive, and puts it out when nobody is in or expected', () => {
+    const { board, lights } = boot();
+    board.expected = [31];
+    expect(lights.handle(EventKind.Expected, 31, 1)).toBe(Status.Ok);
+    expect(board.callsOf('gpio.write')).toEqual([[LAMP, 1]]);
+    // They arrive (Arrived, then NotExpected): the lamp stays on, and is not written again.
+    board.people = [31];
+    expect(lights.handle(EventKind.Arrived, 31, 1)).toBe(Status.Ok);
+    board.expected = [];
+    expect(lights.handle(EventKind.NotExpected, 31, 0)).toBe(Status.Ok);
+    // Someone else is on their way when the first leaves: still lit.
+    board.expected = [32];
+    expect(lights.handle(EventKind.Expected, 32, 1)).toBe(Status.Ok);
+    board.people = [];
+    expect(lights.handle(EventKind.Left, 31, 0)).toBe(Status.Ok);
+    expect(board.callsOf('gpio.write')).toEqual([[LAMP, 1]]);
+    // They go elsewhere: nobody in, nobody expected, off.
+    board.expected = [];
+    expect(lights.handle(EventKind.NotExpected, 32, 0)).toBe(Status.Ok);
+    expect(board.callsOf('gpio.write')).toEqual([[LAMP, 1], [LAMP, 0]]);
+    // An arrival nobody announced lights it too; the last departure puts it out.
+    board.people = [33];
+    expect(lights.handle(EventKind.Arrived, 33, 1)).toBe(Status.Ok);
+    board.people = [];
+    expect(lights.handle(EventKind.Left, 33, 0)).toBe(Status.Ok);
+    expect(board.callsOf('gpio.write')).toEqual([[LAMP, 1], [LAMP, 0], [LAMP, 1], [LAMP, 0]]);
+  });
+
+  it('leaves the button in charge: a press turns off what presence lit, and the next one expected lights it again', () => {
+    const { board, lights } = boot({ people: [41] });
+    expect(lights.handle(EventKind.Arrived, 41, 1)).toBe(Status.Ok);
+    expect(lights.handle(EventKind.Press, BUTTON, 0)).toBe(Status.Ok);
+    board.expected = [42];
+    expect(lights.handle(EventKind.Expected, 42, 1)).toBe(Status.Ok);
+    board.people = [];
+    // Someone is still expected: the departure leaves the lamp on.
+    expect(lights.handle(EventKind.Left, 41, 0)).toBe(Status.Ok);
+    expect(board.callsOf('gpio.write')).toEqual([[LAMP, 1], [LAMP, 0], [LAMP, 1]]);
+  });
+
+  it('leaves the lamp as it is when presence cannot be read as someone leaves', () => {
+    const { board, lights } = boot({ people: [51] });
+    lights.handle(EventKind.Arrived, 51, 1);
+    board.people = [];
+    board.fail('presence.expected', Status.Unavailable);
+    expect(lights.handle(EventKind.Left, 51, 0)).toBe(Status.Unavailable);
+    board.fail('presence.count', Status.Failed);
+    expect(lights.handle(EventKind.NotExpected, 52, 0)).toBe(Status.Failed);
+    expect(board.callsOf('gpio.write')).toEqual([[LAMP, 1]]);
   });
 
   it('returns the failure of a write, and keeps its state true to the lamp', () => {

@@ -45,6 +45,8 @@ export interface AbiEvent extends AbiCode {
   readonly source: string;
   /** What `value` is for this kind. */
   readonly value: string;
+  /** The ABI version that added it, when later than 1: a module built for an earlier version is never sent it. */
+  readonly since?: number;
 }
 
 export interface AbiDefinition {

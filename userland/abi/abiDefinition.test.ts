@@ -14,6 +14,9 @@ const pinned: Record<number, string> = {
   1: '709f7aab8313e1785ec9ff0952092ea979d7a65d816740e4f565c239320bbe77',
   // 2 adds the optional selftest export (the update agent's health gate).
   2: '2042116ba5a4a246bf78185cdd5198c09fc5410bd2dc6171b289826dcd6bbb3e',
+  // 3 adds who is expected in a space and people's preferences: presence.expected,
+  // presence.preference, and the Expected and NotExpected events.
+  3: 'd3cd81da7ec05056c5c5cb9baf7aadc2252df4e3f5d031ca50eeaee148f63149',
 };
 
 function contract(): unknown {

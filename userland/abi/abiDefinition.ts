@@ -21,7 +21,7 @@ function fn<const P extends readonly AbiParam[], const R extends WasmValueType, 
 const handle = ['handle', 'i32'] as const;
 
 export const abiDefinition = {
-  version: 2,
+  version: 3,
   versionSection: 'osmose.abi',
 
   modules: {
@@ -119,6 +119,10 @@ export const abiDefinition = {
           'Writes up to out_count person handles (i32) into the buffer; returns how many people are present.'),
         destination: fn(['presence'], [['person', 'i32'], ['buf_ptr', 'i32'], ['buf_cap', 'i32']], 'i32',
           'Copies the id of the space this person is expected in (UTF-8); returns its full length, or NotFound.'),
+        expected: fn(['presence'], [['out_ptr', 'i32'], ['out_count', 'i32']], 'i32',
+          'Writes up to out_count handles (i32) of the people expected in the space and not there yet; returns how many are expected. Since ABI 3.'),
+        preference: fn(['presence'], [['person', 'i32'], ['name_ptr', 'i32'], ['name_len', 'i32']], 'i32',
+          'A preference of someone present or expected, by UTF-8 name: "temperature" in tenths of a degree Celsius (215 is 21.5 °C). Never negative; NotFound when they stated none or the name is unknown. Since ABI 3.'),
       },
     },
   },
@@ -166,6 +170,8 @@ export const abiDefinition = {
     Serial: { code: 6, source: 'serial handle', value: 'bytes waiting', doc: 'Bytes arrived on a serial port.' },
     Arrived: { code: 7, source: 'person handle', value: 'people present now', doc: "Someone entered the app's space." },
     Left: { code: 8, source: 'person handle', value: 'people present now', doc: "Someone left the app's space; their handle is not used again." },
+    Expected: { code: 9, source: 'person handle', value: 'people expected now', doc: "Someone is on their way to the app's space: ready it before they arrive.", since: 3 },
+    NotExpected: { code: 10, source: 'person handle', value: 'people expected now', doc: 'Someone is no longer expected: they arrived (an Arrived came first), went elsewhere or left the building.', since: 3 },
   },
 
   logLevels: {

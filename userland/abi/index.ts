@@ -3,6 +3,7 @@ export type { AbiCode, AbiDefinition, AbiEvent, AbiExport, AbiFunction, AbiModul
 export type { HostImports, JsValue } from './HostImports.js';
 export { abiFunction, abiSignature, formatSignature, sameSignature } from './abiFunction.js';
 export { checkAbiConformance } from './checkAbiConformance.js';
+export { eventKindsOf } from './eventKindsOf.js';
 export type { AbiProblem, AbiProblemCode } from './checkAbiConformance.js';
 export { readWasmInterface } from './readWasmInterface.js';
 export type { WasmExport, WasmExternKind, WasmFunctionType, WasmImport, WasmInterface, WasmMemory, WasmType } from './readWasmInterface.js';

@@ -26,7 +26,8 @@ export function renderAbiReference(abi: AbiDefinition = abiDefinition): string {
   }
   lines.push('', '### Status codes', '', codeTable(abi.status), '', '### Events', '', '| kind | code | source | value | |', '|---|---|---|---|---|');
   for (const [name, event] of Object.entries(abi.events)) {
-    lines.push(`| \`${name}\` | ${event.code} | ${cell(event.source)} | ${cell(event.value)} | ${cell(event.doc)} |`);
+    const doc = event.since === undefined ? event.doc : `${event.doc} Since ABI ${event.since}.`;
+    lines.push(`| \`${name}\` | ${event.code} | ${cell(event.source)} | ${cell(event.value)} | ${cell(doc)} |`);
   }
   lines.push('', '### Log levels', '', codeTable(abi.logLevels), '', '### Configuration keys', '', '| key | |', '|---|---|');
   for (const [key, doc] of Object.entries(abi.configKeys)) lines.push(`| \`${key}\` | ${cell(doc)} |`);

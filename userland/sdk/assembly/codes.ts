@@ -1,4 +1,4 @@
-// The codes of the osmose ABI, version 1 (userland/abi/abiDefinition.ts: status, events,
+// The codes of the osmose ABI, version 3 (userland/abi/abiDefinition.ts: status, events,
 // logLevels). A test checks every name and value against it.
 
 /**
@@ -48,6 +48,10 @@ export enum EventKind {
   Arrived = 7,
   /** Someone left the space. source: their person handle; value: people present now. */
   Left = 8,
+  /** Someone is on their way to the space: ready it. source: their person handle; value: people expected now. */
+  Expected = 9,
+  /** Someone is no longer expected (they arrived, went elsewhere or left). source: their person handle; value: people expected now. */
+  NotExpected = 10,
 }
 
 export enum LogLevel {

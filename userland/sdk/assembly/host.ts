@@ -55,3 +55,5 @@
 @external("presence", "count") export declare function presence_count(): i32;
 @external("presence", "list") export declare function presence_list(out_ptr: usize, out_count: i32): i32;
 @external("presence", "destination") export declare function presence_destination(person: i32, buf_ptr: usize, buf_cap: i32): i32;
+@external("presence", "expected") export declare function presence_expected(out_ptr: usize, out_count: i32): i32;
+@external("presence", "preference") export declare function presence_preference(person: i32, name_ptr: usize, name_len: i32): i32;
