@@ -93,7 +93,7 @@ demo: system-tools $(CLI)
 	  osmose records open $$all3 --as $$carol --badge 1003; \
 	  osmose records open $$after --as $$carol --badge 1003 || echo "(refused, as it must be: Carol had left)"; \
 	  say "A rolling upgrade of the lights app, in waves, each gated on the boards' health"; \
-	  sed -i 's/if (status == Status.Ok) lit = on;/if (status == Status.Ok) { lit = on; log.info(on ? "lamp on" : "lamp off"); }/; s/import { EventKind, Status, gpio, presence } from "osmose";/import { EventKind, Status, gpio, log, presence } from "osmose";/' apps/lights/assembly/index.ts; \
+	  sed -i 's/if (status == Status.Ok) lit = !lit;/if (status == Status.Ok) { lit = !lit; log.info(lit ? "lamp on" : "lamp off"); }/; s/import { EventKind, Status, gpio, presence } from "osmose";/import { EventKind, Status, gpio, log, presence } from "osmose";/' apps/lights/assembly/index.ts; \
 	  osmose build; \
 	  osmose rollout --waves 1,25%,100% --max-failures 0; \
 	  osmose status | head -8; \
