@@ -88,23 +88,28 @@ describe('osmose people and osmose erase against a running gateway', () => {
     const walk = await osmose(['people', 'move', ada.pseudonym, 'corridor']);
     expect(walk.stdout).toBe(`${ada.pseudonym} walked from entrance to corridor, on the way to meeting-1\n`);
     expect([handlesIn('entrance'), handlesIn('corridor'), expectedIn('meeting-1')]).toEqual([[], [ada.handle], [ada.handle]]);
-    await osmose(['people', 'move', ada.pseudonym, 'meeting-1']);
-    // Arrived where expected: no longer expected.
+    expect((await osmose(['people', 'move', ada.pseudonym, 'meeting-1'])).stdout).toBe(`${ada.pseudonym} walked from corridor to meeting-1 (their destination)\n`);
+    // Arrived where expected: no longer expected, and the journey is over.
     expect([handlesIn('corridor'), handlesIn('meeting-1'), expectedIn('meeting-1')]).toEqual([[], [ada.handle], []]);
+    expect(gateway.presence.people('meeting-1')[0]?.destination).toBe('meeting-1');
 
     const bo = await json<Arrival>(['people', 'admit', '--badge', 'BO-2']);
     expect(bo.destination).toBeNull();
     const listed = await osmose(['people', 'list', '--json']);
     expect(JSON.parse(listed.stdout)).toEqual({
       people: [
-        { pseudonym: ada.pseudonym, where: 'meeting-1', destination: 'meeting-1', preferences: { temperature: 22.5 }, admittedAt: expect.any(String) as string },
+        { pseudonym: ada.pseudonym, where: 'meeting-1', destination: null, preferences: { temperature: 22.5 }, admittedAt: expect.any(String) as string },
         { pseudonym: bo.pseudonym, where: 'entrance', destination: null, preferences: {}, admittedAt: expect.any(String) as string },
       ],
     });
     // Never a credential, a sealed key or a badge.
     expect(listed.stdout).not.toMatch(/credential|sealed|ADA-1/);
 
-    expect((await osmose(['people', 'leave', ada.pseudonym])).stdout).toBe(`${ada.pseudonym} left the building from meeting-1\n`);
+    // Walking on, nobody sends her back to where she has been.
+    expect((await osmose(['people', 'move', ada.pseudonym, 'corridor'])).stdout).toBe(`${ada.pseudonym} walked from meeting-1 to corridor\n`);
+    expect(gateway.presence.people('corridor')[0]?.destination).toBe('');
+    expect(expectedIn('meeting-1')).toEqual([]);
+    expect((await osmose(['people', 'leave', ada.pseudonym])).stdout).toBe(`${ada.pseudonym} left the building from corridor\n`);
     expect([...gateway.presence.spaces().keys()]).toEqual(['entrance']);
     expect(pseudonymOfVisit(gateway, ada.handle)).toBeUndefined();
     // Back another day: the same pseudonym and key, a new visit.

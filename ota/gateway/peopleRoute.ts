@@ -117,7 +117,8 @@ function buildingOfSocket(socket: string): string {
 interface Visit {
   readonly handle: number;
   space: string;
-  readonly destination: string;
+  /** Where they are going; '' once they got there (or when nobody said). */
+  destination: string;
   readonly publicKey: Uint8Array;
   readonly preferences: Preferences;
 }
@@ -192,8 +193,13 @@ class PeopleDesk {
     if (to !== from) {
       this.#gateway.presence.leave(from, visit.handle);
       visit.space = to;
-      // Arriving where they were expected ends the expectation (the directory does it).
+      // Arriving where they were expected ends the expectation (the directory does it), and the
+      // journey: from there on no guide sends them back to it.
       this.#gateway.presence.arrive(to, presentPerson(visit));
+      if (to === visit.destination) {
+        visit.destination = '';
+        return { pseudonym, handle: visit.handle, from, space: to, destination: to };
+      }
     }
     return { pseudonym, handle: visit.handle, from, space: to, destination: visit.destination === '' ? null : visit.destination };
   }
