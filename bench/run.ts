@@ -4,6 +4,7 @@ import { failoverBench } from './failover.js';
 import { benchFlash } from './flash/benchFlash.js';
 import { heartbeatBench } from './heartbeats.js';
 import { benchLatency } from './latency.js';
+import { presenceBench } from './presence.js';
 import { rolloutBench } from './rollout.js';
 import { streamsBench } from './streams.js';
 import { benchValidate } from './validate.js';
@@ -21,6 +22,7 @@ const benches: Readonly<Record<string, () => Promise<unknown>>> = {
   streams: streamsBench,
   latency: benchLatency,
   failover: failoverBench,
+  presence: presenceBench,
 };
 
 const asked = process.argv.slice(2);
