@@ -11,10 +11,15 @@ const resendMs = 500;
 
 /**
  * What a stream circuit to an audio device carries, one byte of operation then its operands:
- * the app end starts and stops a remote microphone; PCM (16-bit little-endian, channels
- * interleaved, whole frames) flows from a microphone's device end, or to a speaker's.
+ * the app end starts (with a capture number, 4 bytes little-endian) and stops a remote
+ * microphone; PCM (the capture number it belongs to, then 16-bit little-endian samples,
+ * channels interleaved, whole frames) flows from a microphone's device end, or to a
+ * speaker's (capture number 0).
  */
 export const streamOps = { start: 1, stop: 2, pcm: 3 } as const;
+
+/** Bytes before the samples of a PCM message: the operation and the capture number. */
+const pcmHeaderBytes = 5;
 
 export interface StreamDevicesOptions {
   readonly config: KernelBoardConfig;
@@ -48,24 +53,27 @@ export function streamDevices(options: StreamDevicesOptions): StreamDevices {
   const microphones = new Map<string, AudioIn>();
   const speakers = new Map<string, AudioOut>();
   const stops: (() => void)[] = [];
-  const sendPcm = (end: KernelChannel, frameBytes: number, pcm: Int16Array): void => {
+  const sendPcm = (end: KernelChannel, frameBytes: number, pcm: Int16Array, capture: number): void => {
     const raw = new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength);
     // A chunk larger than the stream's message goes as several messages of whole frames.
-    const step = Math.max(frameBytes, Math.floor((end.maxMessageBytes - 1) / frameBytes) * frameBytes);
+    const step = Math.max(frameBytes, Math.floor((end.maxMessageBytes - pcmHeaderBytes) / frameBytes) * frameBytes);
     for (let at = 0; at < raw.length; at += step) {
       const piece = raw.subarray(at, Math.min(raw.length, at + step));
-      const message = new Uint8Array(piece.length + 1);
+      const message = new Uint8Array(piece.length + pcmHeaderBytes);
       message[0] = streamOps.pcm;
-      message.set(piece, 1);
+      new DataView(message.buffer).setUint32(1, capture, true);
+      message.set(piece, pcmHeaderBytes);
       // Refused when the stream is full: dropped, and counted by the link as busy.
       end.send(message);
     }
   };
   const pcmOf = (message: Uint8Array): Int16Array => {
-    const samples = new Int16Array((message.length - 1) >> 1);
-    new Uint8Array(samples.buffer).set(message.subarray(1, 1 + samples.byteLength));
+    const samples = new Int16Array((message.length - pcmHeaderBytes) >> 1);
+    new Uint8Array(samples.buffer).set(message.subarray(pcmHeaderBytes, pcmHeaderBytes + samples.byteLength));
     return samples;
   };
+  /** The capture number of a start or PCM message; undefined when it is too short to hold one. */
+  const captureOf = (message: Uint8Array): number | undefined => (message.length < 5 ? undefined : new DataView(message.buffer, message.byteOffset, message.byteLength).getUint32(1, true));
 
   for (const circuit of options.config.circuits) {
     if (circuit.kind !== 'stream') continue;
@@ -83,8 +91,18 @@ export function streamDevices(options: StreamDevicesOptions): StreamDevices {
       const listeners = new Set<(pcm: Int16Array) => void>();
       // The app's wish, said again until it holds: a start sent before the link is up, or to a
       // board that restarted since, is repeated; audio arriving after a stop asks to stop again.
+      // Each start is a new capture, numbered: audio of an earlier one still on its way (captured
+      // before the stop reached the microphone) is dropped, so a recorder that re-keys as
+      // someone arrives never seals what was said before they came under the new key.
       let capturing = false;
-      const say = (): void => void end.send(Uint8Array.of(capturing ? streamOps.start : streamOps.stop));
+      let capture = 0;
+      const say = (): void => {
+        if (!capturing) return void end.send(Uint8Array.of(streamOps.stop));
+        const start = new Uint8Array(5);
+        start[0] = streamOps.start;
+        new DataView(start.buffer).setUint32(1, capture, true);
+        end.send(start);
+      };
       const repeat = setInterval(() => {
         if (capturing) say();
       }, resendMs);
@@ -94,6 +112,7 @@ export function streamDevices(options: StreamDevicesOptions): StreamDevices {
         end.onMessage((message) => {
           if (message[0] !== streamOps.pcm) return;
           if (!capturing) return say();
+          if (captureOf(message) !== capture) return;
           const pcm = pcmOf(message);
           for (const listener of listeners) listener(pcm);
         }),
@@ -102,6 +121,7 @@ export function streamDevices(options: StreamDevicesOptions): StreamDevices {
         ...format,
         start: () => {
           capturing = true;
+          capture = (capture + 1) >>> 0;
           say();
         },
         stop: () => {
@@ -115,7 +135,7 @@ export function streamDevices(options: StreamDevicesOptions): StreamDevices {
         close: () => listeners.clear(),
       });
     } else if (atApp) {
-      speakers.set(circuit.id, { ...format, write: (pcm) => sendPcm(end, format.channels * 2, pcm), close: () => undefined });
+      speakers.set(circuit.id, { ...format, write: (pcm) => sendPcm(end, format.channels * 2, pcm, 0), close: () => undefined });
     } else if (driver === 'audio-in') {
       const mic = options.microphone(circuit.device.device);
       if (mic === undefined) {
@@ -123,6 +143,8 @@ export function streamDevices(options: StreamDevicesOptions): StreamDevices {
         continue;
       }
       let unlisten: (() => void) | undefined;
+      // The capture the app end asked for last: what the audio sent from now on belongs to.
+      let capture = 0;
       const stop = (): void => {
         unlisten?.();
         unlisten = undefined;
@@ -130,8 +152,11 @@ export function streamDevices(options: StreamDevicesOptions): StreamDevices {
       };
       stops.push(
         end.onMessage((message) => {
-          if (message[0] === streamOps.start && unlisten === undefined) {
-            unlisten = mic.onFrames((pcm) => sendPcm(end, format.channels * 2, pcm));
+          const asked = captureOf(message);
+          if (message[0] === streamOps.start && asked !== undefined) {
+            capture = asked;
+            if (unlisten !== undefined) return;
+            unlisten = mic.onFrames((pcm) => sendPcm(end, format.channels * 2, pcm, capture));
             mic.start();
           } else if (message[0] === streamOps.stop) {
             stop();
