@@ -36,9 +36,16 @@ export class FrameDisplay implements Display {
   fill(rect: Rect, color: number): void {
     this.#assertOpen();
     this.#assertInside(rect);
-    const rgb = [(color >>> 16) & 0xff, (color >>> 8) & 0xff, color & 0xff] as const;
-    for (let y = rect.y; y < rect.y + rect.height; y++) {
-      for (let x = rect.x; x < rect.x + rect.width; x++) this.framebuffer.set(rgb, (y * this.width + x) * 3);
+    if (rect.width > 0 && rect.height > 0) {
+      // One row of the colour, then copied to every row: a full 2560×1440 wall is filled in a
+      // few milliseconds, not hundreds, so other boards sharing the process are not held up.
+      const row = new Uint8Array(rect.width * 3);
+      for (let x = 0; x < row.length; x += 3) {
+        row[x] = (color >>> 16) & 0xff;
+        row[x + 1] = (color >>> 8) & 0xff;
+        row[x + 2] = color & 0xff;
+      }
+      for (let y = rect.y; y < rect.y + rect.height; y++) this.framebuffer.set(row, (y * this.width + rect.x) * 3);
     }
     this.#touch(rect);
   }

@@ -118,7 +118,7 @@ class OpenEpoch implements KernelEpoch {
       records: 0,
       activity: [],
     };
-    writeManifest(join(this.#dir, epochFiles.manifest), this.#manifest);
+    writeManifest(join(this.#dir, epochFiles.manifest), this.#manifest, false);
     this.#tell('begin');
   }
 
@@ -207,7 +207,7 @@ class OpenEpoch implements KernelEpoch {
     const channels = change.channels ?? this.#manifest.channels;
     const members = onDisk.members.map((member) => ({ ...member, channel: channels !== null && member.seat < channels ? member.seat : null }));
     this.#manifest = { ...this.#manifest, ...change, members, erased: onDisk.erased };
-    writeManifest(path, this.#manifest);
+    writeManifest(path, this.#manifest, false);
   }
 
   #tell(kind: RecordingEvent['kind'], reason?: EpochEndReason): void {

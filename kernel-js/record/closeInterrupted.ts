@@ -44,7 +44,7 @@ export async function closeInterrupted(dataDir: string): Promise<InterruptedRepo
         bytes: chunks.reduce((sum, chunk) => sum + Math.max(0, chunk.length - sealedFormat.overhead), 0),
         records: readRecords(join(dir, epochFiles.records)).length,
         activity: [],
-      });
+      }, true);
       closed++;
     }
   }

@@ -61,7 +61,7 @@ export async function eraseMember(dataDir: string, publicKey: Uint8Array): Promi
       members: manifest.members.filter((member) => member.publicKey !== b64),
       erased: manifest.erased + theirs.length,
       activity: manifest.activity.filter((channel) => !channels.has(channel)),
-    });
+    }, true);
     bytesRemoved += Math.max(0, before - sizeOf(path));
     membershipsRemoved += theirs.length;
   }

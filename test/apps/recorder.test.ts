@@ -39,10 +39,20 @@ describe('the recorder app', () => {
   });
 
   it('records from the first arrival under a key for the people present', () => {
-    const { board, recorder } = boot({ people: [11] });
-    expect(recorder.start()).toBeUndefined();
+    const { board, recorder } = boot({ people: [] });
+    // Started in an empty room: nothing to record, no key made.
+    expect(recorder.start()).toBe(Status.Ok);
+    expect(board.calls).toEqual([['presence.count'], ['presence.count'], ['presence.list', 0]]);
+    board.calls.length = 0;
+    board.people = [11];
     expect(recorder.handle(EventKind.Arrived, 11, 1)).toBe(Status.Ok);
     expect(board.calls).toEqual(recording([11], 100));
+  });
+
+  it('records at once for the people already present when it starts (at boot, or restarted by the watchdog)', () => {
+    const { board, recorder } = boot({ people: [11, 12] });
+    expect(recorder.start()).toBe(Status.Ok);
+    expect(board.calls).toEqual(recording([11, 12], 100));
   });
 
   it('starts again under a new key for everyone present when someone else arrives', () => {

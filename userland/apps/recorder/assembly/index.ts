@@ -11,6 +11,15 @@ const vault = enclave.open("vault");
 // The key stays inside the enclave; the app only ever holds its handle (-1: none, not recording).
 let key = -1;
 
+/**
+ * At boot, and when the board restarts the app (the watchdog does after a trap or an event
+ * that ran too long): records for the people already in the room, under a new key, rather
+ * than waiting for the next arrival or departure. Nobody there: nothing to do.
+ */
+export function start(): Status {
+  return record();
+}
+
 export function handle(kind: EventKind, source: i32, value: i32): Status {
   if (kind != EventKind.Arrived && kind != EventKind.Left) return Status.Ignored;
   const paused = pause();
