@@ -16,8 +16,7 @@ import { Gateway } from '../ota/gateway/Gateway.js';
 import { WaitingJournal } from './presence/WaitingJournal.js';
 
 // bench/presence: how fast meeting-1 of the coworking building answers presence, with the
-// gateway and the boards in one process as `osmose sim --listen` runs them (all but the room's
-// wall, see withWall). Presence is changed at the gateway (its PresenceDirectory, as the people
+// gateway and every board in one process as `osmose sim --listen` runs them. Presence is changed at the gateway (its PresenceDirectory, as the people
 // routes change it) and the effects are read from the simulator's journal, on its one
 // monotonic clock.
 
@@ -26,15 +25,6 @@ const table = 'meeting-1-table';
 const door = 'meeting-1-door';
 const trials = 200;
 const warmup = 20;
-const wall = 'meeting-1-wall';
-/**
- * The room's e-ink wall stays off unless OSMOSE_BENCH_WALL=1: the wallpaper app redraws the
- * 2560×1440 panel at each change, and the sim display driver's fill of it is a few hundred ms
- * of JavaScript in this process (the drawing is deferred past the unikernel's call, not past
- * the process). A real wall has its own CPU; here it would stall the event loop at random
- * between the gateway and the table, and the tail would measure the wall's renderer.
- */
-const withWall = process.env['OSMOSE_BENCH_WALL'] === '1';
 /** How long a trial waits for each effect: they come within tens of ms; one that does not come at all is lost. */
 const waitMs = 3_000;
 
@@ -119,7 +109,6 @@ export async function presenceBench(): Promise<PresenceBench> {
     const building = await SimBuilding.start(root, {
       boardsDir: join(parent, 'boards'),
       journal,
-      only: (board) => withWall || board !== wall,
       onStop: (board, stop) => stops.push({ board, code: stop.error.code, message: stop.error.message }),
       agents: { gateway: gateway.address(), credentials: { many: (boards) => writeBoardCredentialsMany(root, boards, epoch) } },
     });
@@ -175,7 +164,7 @@ export async function presenceBench(): Promise<PresenceBench> {
       missed,
       stops: stops.slice(stopsBefore),
     };
-    print(result, boards, building.boardIds.includes(wall));
+    print(result, boards);
     return result;
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);
@@ -276,7 +265,7 @@ function figures(values: readonly number[]): PresenceFigures {
   return { p50: rank(0.5), p99: rank(0.99), max: sorted.at(-1) ?? Number.NaN, lost: values.length - sorted.length };
 }
 
-function print(result: PresenceBench, boards: number, wallRunning: boolean): void {
+function print(result: PresenceBench, boards: number): void {
   const ms = (value: number): string => `${value.toFixed(3)} ms`;
   const line = (f: PresenceFigures): string => `p50 ${ms(f.p50)}  p99 ${ms(f.p99)}  max ${ms(f.max)}${f.lost === 0 ? '' : `  lost ${f.lost}`}`;
   const ratio = (f: PresenceFigures, hop: PresenceFigures): string =>
@@ -290,7 +279,7 @@ function print(result: PresenceBench, boards: number, wallRunning: boolean): voi
     [`expected  → lamp on (${door}.lamp)`, expectedToLamp, doorHop],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
-  console.log(`presence: ${room} of the coworking building answering presence changed at its gateway; the gateway and ${boards} simulated boards under their update agents in one process (TLS sessions on 127.0.0.1; ${wallRunning ? `${wall} too` : `all but ${wall}: OSMOSE_BENCH_WALL=1 runs it`}); ${result.trials} trials, each a person expected, arriving after a companion and leaving; ${result.warmup} warm-up trials`);
+  console.log(`presence: ${room} of the coworking building answering presence changed at its gateway; the gateway and ${boards} simulated boards under their update agents in one process (TLS sessions on 127.0.0.1); ${result.trials} trials, each a person expected, arriving after a companion and leaving; ${result.warmup} warm-up trials`);
   for (const [label, f, hop] of rows) {
     console.log(`  ${label.padEnd(width)}  ${line(f)}`);
     if (hop !== undefined) console.log(`  ${''.padEnd(width)}  ${ratio(f, hop)}`);
