@@ -163,7 +163,11 @@ export class SimBuilding {
             ...(agents.health === undefined ? {} : { health: agents.health }),
             ...(agents.heartbeatMs === undefined ? {} : { heartbeatMs: agents.heartbeatMs }),
             ...(agents.reconnect === undefined ? {} : { reconnect: agents.reconnect }),
-            ...(onEvent === undefined ? {} : { onEvent: (event) => onEvent(board, event) }),
+            onEvent: (event) => {
+              // A board's erasure is part of the building's story; its other reports are the gateway's.
+              if (event.kind === 'erased') journal?.record({ kind: 'erased', board, detail: event.detail });
+              onEvent?.(board, event);
+            },
             ...(onState === undefined ? {} : { onState: (state) => onState(board, state) }),
           });
           building.#boards.set(board, { id: board, booted: () => agent.board, agent });

@@ -15,6 +15,8 @@ export type JournalEvent =
   | { readonly kind: 'presence'; readonly space: string; readonly person: number; readonly who: string; readonly change: 'arrived' | 'left' | 'expected' | 'unexpected' }
   /** A recorder began a key epoch (began recording for these members) or ended one (paused). */
   | { readonly kind: 'recording'; readonly board: string; readonly device: string; readonly epoch: string; readonly change: 'begin' | 'end'; readonly members: number; readonly reason: string }
+  /** A board erased someone from its recordings (what it removed, in counts: never who). */
+  | { readonly kind: 'erased'; readonly board: string; readonly detail: string }
   /** A speaker played a clip, aimed at a person or to everyone. */
   | { readonly kind: 'played'; readonly board: string; readonly device: string; readonly clip: string; readonly person: number }
   /** A fragment's log line. */

@@ -65,10 +65,15 @@ function describe(entry: JournalEntry, who: ReadonlyMap<number, string>): string
       return `${entry.board}.${entry.device} pressed`;
     case 'talk':
       return `${entry.board}.${entry.device}: someone talks at seat ${entry.channel} for ${entry.seconds} s`;
-    case 'recording':
+    case 'recording': {
+      // Epoch ids are a time and random bits: the random part tells them apart at a glance.
+      const epoch = entry.epoch.split('-').at(-1)?.slice(0, 8) ?? entry.epoch;
       return entry.change === 'begin'
-        ? `${entry.board}.${entry.device}: recording, epoch ${entry.epoch.slice(0, 8)} sealed for ${entry.members} ${entry.members === 1 ? 'person' : 'people'}`
-        : `${entry.board}.${entry.device}: paused, epoch ${entry.epoch.slice(0, 8)} ended (${entry.reason}); its key destroyed`;
+        ? `${entry.board}.${entry.device}: recording, epoch …${epoch} sealed for ${entry.members} ${entry.members === 1 ? 'person' : 'people'}`
+        : `${entry.board}.${entry.device}: paused, epoch …${epoch} ended (${entry.reason}); its key destroyed`;
+    }
+    case 'erased':
+      return `${entry.board}: erased someone from its recordings: ${entry.detail}`;
     case 'played':
       return `${entry.board}.${entry.device} played ${entry.clip} ${entry.person >= 0 ? `aimed at ${who.get(entry.person) ?? `person ${entry.person}`}` : 'to everyone'}`;
     case 'log':
