@@ -59,16 +59,17 @@ demo: system-tools $(CLI)
 	@# its update agent, with the building's gateway (--listen), driven from this shell.
 	@set -e; cd $(DEMO_DIR); O="$(OSMOSE)"; \
 	  osmose() { printf '\n$$ osmose %s\n' "$$*" >&2; $$O "$$@"; }; \
-	  admit() { line=$$(osmose people admit "$$@"); printf '%s\n' "$$line" >&2; echo "$${line%% *}"; }; \
+	  badge() { line=$$(osmose sim badge "$$@"); printf '%s\n' "$$line" >&2; echo "$${line%% *}"; }; \
 	  say() { printf '\n== %s\n' "$$*" >&2; $$O sim note "$$*"; }; \
 	  $$O sim --listen 127.0.0.1:0 --heartbeat 200 > .osmose/demo-sim.log 2>&1 & sim=$$!; \
 	  trap 'kill -INT $$sim 2>/dev/null || true' EXIT; \
 	  for i in $$(seq 1 600); do $$O sim boards > /dev/null 2>&1 && break; kill -0 $$sim 2>/dev/null || { cat .osmose/demo-sim.log; exit 1; }; sleep 0.1; done; \
 	  osmose sim boards | cut -c1-150; \
 	  say "Alice, Bob and Carol show their badges at the entrance: each gets a pseudonym and a key pair; meeting-1 expects them"; \
-	  alice=$$(admit --badge 1001 --to meeting-1 --prefer temperature=22.5); \
-	  bob=$$(admit --badge 1002 --to meeting-1); \
-	  carol=$$(admit --badge 1003 --to meeting-1); \
+	  for i in $$(seq 1 300); do $$O status 2>/dev/null | grep -Eq '^entrance-door +online' && break; sleep 0.1; done; \
+	  alice=$$(badge entrance-door 1001 --to meeting-1 --prefer temperature=22.5); \
+	  bob=$$(badge entrance-door 1002 --to meeting-1); \
+	  carol=$$(badge entrance-door 1003 --to meeting-1); \
 	  say "Meeting-1 is ready before anyone reaches it: lights on, heating at Alice's 22.5 °C"; \
 	  osmose sim get meeting-1-door.lamp; osmose sim get meeting-1-heating.heater; \
 	  say "They walk down the corridor (its speakers guide each to meeting-1) and into the room"; \

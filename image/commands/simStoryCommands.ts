@@ -4,6 +4,7 @@ import { ledgerLayout } from '../../builder/ledger/ledgerLayout.js';
 import { readLedgerTree } from '../../builder/ledger/readLedgerTree.js';
 import type { BuildPlan } from '../../builder/plan/BuildPlan.js';
 import { findBuildingRoot } from '../../builder/model/findBuildingRoot.js';
+import type { Admission } from '../../kernel-js/net/gatewayTypes.js';
 import { printJson, type CliContext } from '../../lib/cli/CliContext.js';
 import { InputError } from '../../lib/OsmoseError.js';
 import { measureLatencies, summarise, type LatencySample } from '../sim/measureLatencies.js';
@@ -14,12 +15,35 @@ import type { JournalEntry } from '../sim/SimJournal.js';
 
 /**
  * The commands that tell a story in a running simulated building and show what happened:
+ * `osmose sim badge` (someone shows a badge to a board: the entrance board admits them),
  * `osmose sim talk` (someone speaks at a seat of a microphone array), `osmose sim note` (a line
  * in the journal) and `osmose sim timeline` (the journal, timed, with the latencies it measured
  * and where the building's sockets went).
  */
 export function registerSimStoryCommands(sim: Command, cli: CliContext): void {
   const socket = (): string => simControlSocket(findBuildingRoot(cli.cwd()));
+
+  sim
+    .command('badge')
+    .argument('<board>', 'the board it is shown to: the entrance door board, such as entrance-door')
+    .argument('<id>', 'the badge id (the register keeps only a keyed digest of it)')
+    .description("someone shows a badge to a board; the entrance board has the gateway admit them (a pseudonym, a key pair, the visit starts at the entrance)")
+    .option('--password', 'the credential is a password given at the board, not a badge id')
+    .option('--to <space>', 'where they are headed: that room is prepared before they get there')
+    .option('--prefer <name=value>', 'a preference that follows them, such as temperature=22.5 (°C); repeatable', (value: string, list: string[]) => [...list, value], [])
+    .option('--json', 'print the admission as JSON')
+    .action(async (board: string, id: string, options: { password?: boolean; to?: string; prefer: string[]; json?: boolean }) => {
+      const preferences = preferenceOptions(options.prefer);
+      const admission = replyJson<Admission>(
+        await simRequest(socket(), 'POST', `/boards/${encodeURIComponent(board)}/badge`, {
+          ...(options.password === true ? { password: id } : { badge: id }),
+          ...(options.to === undefined ? {} : { to: options.to }),
+          ...(preferences === undefined ? {} : { preferences }),
+        }),
+      );
+      if (options.json === true) return printJson(cli, admission);
+      cli.stdout(`${describeAdmission(admission)}\n`);
+    });
 
   sim
     .command('talk')
@@ -66,6 +90,29 @@ async function boardSpaces(root: string): Promise<Map<string, string>> {
   const tree = await readLedgerTree(root);
   const plan = tree === undefined ? undefined : await readJson<BuildPlan>(root, tree.commit, ledgerLayout.plan);
   return new Map(plan?.boards.map((board) => [board.id, board.space.at(-1) ?? '']) ?? []);
+}
+
+/**
+ * An admission as `osmose people admit` prints it (the same words, so a script reads either the
+ * same way: the pseudonym first).
+ */
+function describeAdmission(admission: Admission): string {
+  const prefers = admission.preferences.temperature === undefined ? '' : `, prefers ${admission.preferences.temperature} °C`;
+  return `${admission.pseudonym} ${admission.returning ? 'is back' : 'admitted'} at ${admission.space}${admission.destination === null ? '' : `, expected in ${admission.destination}`} (visit ${admission.handle}${prefers})`;
+}
+
+/** `--prefer temperature=22.5`, repeatable: the preferences to send, undefined for none (the gateway checks the range). */
+function preferenceOptions(options: readonly string[]): { temperature: number } | undefined {
+  let temperature: number | undefined;
+  for (const option of options) {
+    const match = /^temperature=(.+)$/.exec(option.trim());
+    const value = Number(match?.[1]);
+    if (match === null || match[1]?.trim() === '' || !Number.isFinite(value)) {
+      throw new InputError('sim.bad-preferences', `--prefer ${option}: the only preference is temperature, in °C`, { hint: '--prefer temperature=22.5', data: { option } });
+    }
+    temperature = value;
+  }
+  return temperature === undefined ? undefined : { temperature };
 }
 
 function splitTarget(target: string): [string, string] {

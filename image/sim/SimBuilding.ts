@@ -8,7 +8,7 @@ import type { Level, SimBoard } from '../../drivers/index.js';
 import { access } from 'node:fs/promises';
 import { BoardAgent, type AgentOptions } from '../../kernel-js/agent/BoardAgent.js';
 import type { GatewayAddress } from '../../kernel-js/agent/agentCredentials.js';
-import type { GatewayEvent } from '../../kernel-js/net/gatewayTypes.js';
+import type { Admission, Credential, GatewayEvent } from '../../kernel-js/net/gatewayTypes.js';
 import type { UpdateState } from '../../kernel-js/update/updateTable.js';
 import { bootBoard, type BootedBoard, type BootOptions } from '../../kernel-js/boot/bootBoard.js';
 import type { CircuitMuxCounters } from '../../kernel-js/circuit/CircuitMux.js';
@@ -255,6 +255,24 @@ export class SimBuilding {
     end.gpio.setInput(end.line, rest);
     await sleep(end.debounceMs + 1);
     return this.get(board, device);
+  }
+
+  /**
+   * Someone shows `credential` (a badge id or a password) to `board`: its update agent hands it
+   * to the gateway's front desk over the board's session, which admits them only if the board
+   * is in the building's entrance (`rpc.capability-denied` otherwise). `to` is where they are
+   * headed, `temperature` the temperature they prefer (°C). The credential goes no further than
+   * the gateway: nothing here keeps or journals it.
+   */
+  async badge(board: string, credential: Credential, options: { readonly to?: string; readonly temperature?: number } = {}): Promise<Admission> {
+    const agent = this.#board(board).agent;
+    if (agent === undefined) {
+      throw new InputError('sim.no-agent', `${board} runs without its update agent, so no gateway hears what is shown to it`, {
+        hint: 'run the simulator with the gateway (osmose sim --listen HOST:PORT, or --gateway HOST:PORT)',
+        data: { board },
+      });
+    }
+    return agent.admit(credential, options.to, options.temperature === undefined ? undefined : { temperature: options.temperature });
   }
 
   /** What a display's panel shows, as PNG. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { claimControlSocket, readBody, readJsonBody, sendBytes, sendJson, serveControlSocket } from '../../lib/control/controlSocket.js';
 import { InputError, OsmoseError } from '../../lib/OsmoseError.js';
+import type { Credential } from '../../kernel-js/net/gatewayTypes.js';
 import type { SimBuilding } from './SimBuilding.js';
 import type { SimJournal } from './SimJournal.js';
 
@@ -12,6 +13,7 @@ export const simControlSocket = (root: string): string => `${root}/.osmose/sim/c
  * users who may open the building's files can drive it (docs/simulator.md lists the routes).
  *
  *     GET  /boards                           every board: slot, image, health, devices
+ *     POST /boards/BOARD/badge               {badge | password, to?, preferences?}: shown to the board (the entrance admits)
  *     GET  /devices/BOARD/DEVICE             a device's state (a digital level, a panel's size)
  *     PUT  /devices/BOARD/DEVICE             {"level": 0|1}: drive a digital input
  *     POST /devices/BOARD/DEVICE/press       {"holdMs": n}: a momentary press
@@ -28,7 +30,8 @@ export async function serveSimControl(building: SimBuilding, socket: string, jou
   return serveControlSocket({
     socket,
     route: (request, response) => route(building, journal, request, response),
-    statusOf: (code) => (code === 'sim.unknown-board' || code === 'sim.unknown-device' || code === 'sim.no-route' ? 404 : code === 'sim.output' ? 409 : 400),
+    statusOf: (code) =>
+      code === 'sim.unknown-board' || code === 'sim.unknown-device' || code === 'sim.no-route' ? 404 : code === 'sim.output' ? 409 : code === 'rpc.capability-denied' ? 403 : code === 'agent.not-connected' ? 503 : 400,
     internalCode: 'sim.internal',
     alreadyRunning: () => simAlreadyRunning(socket),
   });
@@ -51,6 +54,13 @@ async function route(building: SimBuilding, journal: SimJournal | undefined, req
     }
   }
   if (method === 'GET' && parts.length === 1 && parts[0] === 'boards') return sendJson(response, 200, { commit: building.commit, boards: building.summaries(), skipped: building.skipped });
+  if (method === 'POST' && parts.length === 3 && parts[0] === 'boards' && parts[2] === 'badge') {
+    const body = await readJsonBody(request, 'sim.bad-body');
+    const to = body['to'];
+    if (to !== undefined && typeof to !== 'string') throw new InputError('sim.bad-body', `to is a space id, such as "meeting-1"; got ${JSON.stringify(to)}`, { data: { field: 'to' } });
+    const temperature = preferredTemperature(body['preferences']);
+    return sendJson(response, 200, await building.badge(parts[1] ?? '', credentialOf(body), { ...(to === undefined ? {} : { to }), ...(temperature === undefined ? {} : { temperature }) }));
+  }
   const [top, board = '', device = '', action] = parts;
   if (top === 'devices' && parts.length >= 3) {
     if (parts.length === 3 && method === 'GET') return sendJson(response, 200, building.get(board, device));
@@ -78,6 +88,27 @@ async function route(building: SimBuilding, journal: SimJournal | undefined, req
     if (action === 'wav' && method === 'GET') return sendBytes(response, 'audio/wav', building.speakerWav(board, device));
   }
   throw new OsmoseError('sim.no-route', `no route ${method} ${url.pathname}`, { hint: 'see docs/simulator.md for the control interface' });
+}
+
+/** Exactly one of badge and password, a non-empty string; refused without echoing it (it is a secret). */
+function credentialOf(body: Record<string, unknown>): Credential {
+  const { badge, password } = body;
+  if (typeof badge === 'string' && badge !== '' && password === undefined) return { badge };
+  if (typeof password === 'string' && password !== '' && badge === undefined) return { password };
+  throw new InputError('sim.bad-credential', 'show one credential: {"badge": "ID"} or {"password": "..."}, a non-empty string, not both', { hint: 'osmose sim badge BOARD ID', data: {} });
+}
+
+/** The temperature of `{ "temperature": 22.5 }` (°C), or undefined for none; the gateway checks its range. */
+function preferredTemperature(preferences: unknown): number | undefined {
+  if (preferences === undefined || preferences === null) return undefined;
+  if (typeof preferences !== 'object' || Array.isArray(preferences)) throw new InputError('sim.bad-preferences', 'preferences is an object such as {"temperature": 22.5}', { data: {} });
+  for (const key of Object.keys(preferences)) {
+    if (key !== 'temperature') throw new InputError('sim.bad-preferences', `preferences.${key} is not a preference the building knows`, { hint: 'the only preference is temperature (°C)', data: { key } });
+  }
+  const temperature = (preferences as { temperature?: unknown }).temperature;
+  if (temperature === undefined) return undefined;
+  if (typeof temperature !== 'number' || !Number.isFinite(temperature)) throw new InputError('sim.bad-preferences', `preferences.temperature is a number of °C, such as 22.5; got ${JSON.stringify(temperature)}`, { data: { key: 'temperature' } });
+  return temperature;
 }
 
 /**

@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect, type TLSSocket } from 'node:tls';
-import { isOsmoseError } from '../../lib/OsmoseError.js';
+import { isOsmoseError, OsmoseError } from '../../lib/OsmoseError.js';
 import { otherSlot, slotNames } from '../boot/boardDirectory.js';
 import { readBoardState, writeBoardState } from '../boot/boardStateFile.js';
 import { bootBoard, type BootedBoard, type BootOptions } from '../boot/bootBoard.js';
 import { confirmedState, healthyState, withoutAwaitingCommit } from '../boot/confirmedState.js';
 import { readSlot } from '../boot/readSlot.js';
 import { slotContext } from '../boot/slotContext.js';
-import { connectGatewayRpc, type BoardHandlers, type Deployment, type FileRef, type GatewayEvent, type Health, type Hello, type SessionHandlers, type SessionRemote } from '../net/gatewayRpc.js';
+import { connectGatewayRpc, type Admission, type BoardHandlers, type Credential, type Deployment, type FileRef, type GatewayEvent, type Health, type Hello, type PersonPreferences, type SessionHandlers, type SessionRemote } from '../net/gatewayRpc.js';
 import { eraseMember } from '../record/eraseMember.js';
 import { inactiveSlot, stagingDir, switchToStaged } from '../update/installUpdate.js';
 import { nextUpdateState, type UpdateEvent, type UpdateState } from '../update/updateTable.js';
@@ -117,6 +117,27 @@ export class BoardAgent {
 
   get connected(): boolean {
     return this.#rpc !== undefined;
+  }
+
+  /**
+   * Someone showed `credential` (a badge id or a password) to this board: the gateway's front
+   * desk admits them, over the board's own session, and answers their pseudonym. Only a board in
+   * a space of kind entrance is answered (`rpc.capability-denied` otherwise); without a session
+   * it is refused at once (`agent.not-connected`) rather than queued, since the person is
+   * standing at the door. The credential is passed on, never kept or logged.
+   */
+  admit(credential: Credential, destination?: string, preferences?: PersonPreferences): Promise<Admission> {
+    const rpc = this.#rpc;
+    if (rpc === undefined || this.#closed) {
+      const board = this.#board?.choice.identity.board ?? this.#o.dir;
+      return Promise.reject(
+        new OsmoseError('agent.not-connected', `${board} is not connected to the gateway: nobody can be admitted there now`, {
+          hint: 'wait for the board to reach the gateway (osmose status shows it online), then show the badge again',
+          data: { board },
+        }),
+      );
+    }
+    return rpc.session.admit({ credential, ...(destination === undefined ? {} : { destination }), ...(preferences === undefined ? {} : { preferences }) });
   }
 
   /** Resolves once every step asked of the agent so far is done. */

@@ -33,6 +33,15 @@ interface Session {
   network @4 (fragment :Text) -> (network :Network);
   # Capability "network.external": requests that leave the building, made by the gateway.
   # Only where a policy says so; `default: allow` never grants it.
+
+  admit @5 (credential :Credential, destination :Text, preferences :Preferences) -> (admission :Admission);
+  # Someone showed a badge (or gave a password) to this board: the building's front desk
+  # admits them as an operator's `osmose people admit` would (a pseudonym, a key pair in the
+  # building's enclave, a visit starting in the board's space). Only a board placed in a
+  # space of kind entrance may ask; any other is refused with `rpc.capability-denied`.
+  # destination: the id of the space the person is headed for, empty for none. preferences:
+  # the person's stated preferences, temperature 0 for none. The gateway never logs the
+  # credential, and keeps only a keyed digest of it.
 }
 
 interface Presence {
@@ -82,6 +91,30 @@ struct Person {
 struct Preferences {
   temperature @0 :Int32;
   # Tenths of a degree Celsius (215 is 21.5 °C), as the presence ABI hands it to apps; 0 for none.
+}
+
+struct Credential {
+  # What a person shows at the entrance: one or the other, never empty.
+  union {
+    badge @0 :Text;
+    password @1 :Text;
+  }
+}
+
+struct Admission {
+  # What the front desk answers an admit: who the person is to the building now.
+  pseudonym @0 :Text;
+  # The same credential always gets the same pseudonym.
+  returning @1 :Bool;
+  # True: the register knew the credential already.
+  handle @2 :Int32;
+  # The visit's handle: what boards see in presence instead of the pseudonym.
+  space @3 :Text;
+  # Where the visit starts: the entrance board's own space.
+  destination @4 :Text;
+  # Where the person is expected; empty for none.
+  preferences @5 :Preferences;
+  # The preferences the register keeps for the pseudonym (new ones replace older).
 }
 
 struct PresenceChange {

@@ -345,6 +345,91 @@ export class Session_Network$Results$Promise {
     return await this.pipeline.struct();
   }
 }
+export class Session_Admit$Params extends $.Struct {
+  static readonly _capnp = {
+    displayName: "admit$Params",
+    id: "f5adf618147b4216",
+    size: new $.ObjectSize(0, 3),
+  };
+  _adoptCredential(value: $.Orphan<Credential>): void {
+    $.utils.adopt(value, $.utils.getPointer(0, this));
+  }
+  _disownCredential(): $.Orphan<Credential> {
+    return $.utils.disown(this.credential);
+  }
+  get credential(): Credential {
+    return $.utils.getStruct(0, Credential, this);
+  }
+  _hasCredential(): boolean {
+    return !$.utils.isNull($.utils.getPointer(0, this));
+  }
+  _initCredential(): Credential {
+    return $.utils.initStructAt(0, Credential, this);
+  }
+  set credential(value: Credential) {
+    $.utils.copyFrom(value, $.utils.getPointer(0, this));
+  }
+  get destination(): string {
+    return $.utils.getText(1, this);
+  }
+  set destination(value: string) {
+    $.utils.setText(1, value, this);
+  }
+  _adoptPreferences(value: $.Orphan<Preferences>): void {
+    $.utils.adopt(value, $.utils.getPointer(2, this));
+  }
+  _disownPreferences(): $.Orphan<Preferences> {
+    return $.utils.disown(this.preferences);
+  }
+  get preferences(): Preferences {
+    return $.utils.getStruct(2, Preferences, this);
+  }
+  _hasPreferences(): boolean {
+    return !$.utils.isNull($.utils.getPointer(2, this));
+  }
+  _initPreferences(): Preferences {
+    return $.utils.initStructAt(2, Preferences, this);
+  }
+  set preferences(value: Preferences) {
+    $.utils.copyFrom(value, $.utils.getPointer(2, this));
+  }
+  toString(): string { return "Session_Admit$Params_" + super.toString(); }
+}
+export class Session_Admit$Results extends $.Struct {
+  static readonly _capnp = {
+    displayName: "admit$Results",
+    id: "9de1f121d72ba18c",
+    size: new $.ObjectSize(0, 1),
+  };
+  _adoptAdmission(value: $.Orphan<Admission>): void {
+    $.utils.adopt(value, $.utils.getPointer(0, this));
+  }
+  _disownAdmission(): $.Orphan<Admission> {
+    return $.utils.disown(this.admission);
+  }
+  get admission(): Admission {
+    return $.utils.getStruct(0, Admission, this);
+  }
+  _hasAdmission(): boolean {
+    return !$.utils.isNull($.utils.getPointer(0, this));
+  }
+  _initAdmission(): Admission {
+    return $.utils.initStructAt(0, Admission, this);
+  }
+  set admission(value: Admission) {
+    $.utils.copyFrom(value, $.utils.getPointer(0, this));
+  }
+  toString(): string { return "Session_Admit$Results_" + super.toString(); }
+}
+export class Session_Admit$Results$Promise {
+  pipeline: $.Pipeline<any, any, Session_Admit$Results>;
+  constructor(pipeline: $.Pipeline<any, any, Session_Admit$Results>) {
+    this.pipeline = pipeline;
+  }
+  async promise(): Promise<Session_Admit$Results> {
+    return await this.pipeline.struct();
+  }
+}
 export class Session$Client {
   client: $.Client;
   static readonly interfaceId: bigint = 0x91adcf9898f35c37n;
@@ -356,7 +441,8 @@ export class Session$Client {
     $.Method<Session_Report$Params, Session_Report$Results>,
     $.Method<Session_Presence$Params, Session_Presence$Results>,
     $.Method<Session_Log$Params, Session_Log$Results>,
-    $.Method<Session_Network$Params, Session_Network$Results>
+    $.Method<Session_Network$Params, Session_Network$Results>,
+    $.Method<Session_Admit$Params, Session_Admit$Results>
   ] = [
     {
       ParamsClass: Session_Heartbeat$Params,
@@ -397,6 +483,14 @@ export class Session$Client {
       methodId: 4,
       interfaceName: "kernel-js/net/gateway.capnp:Session",
       methodName: "network"
+    },
+    {
+      ParamsClass: Session_Admit$Params,
+      ResultsClass: Session_Admit$Results,
+      interfaceId: Session$Client.interfaceId,
+      methodId: 5,
+      interfaceName: "kernel-js/net/gateway.capnp:Session",
+      methodName: "admit"
     }
   ];
   heartbeat(paramsFunc?: (params: Session_Heartbeat$Params) => void): Session_Heartbeat$Results$Promise {
@@ -453,6 +547,24 @@ export class Session$Client {
     const pipeline = new $.Pipeline(Session_Network$Results, answer);
     return new Session_Network$Results$Promise(pipeline);
   }
+  /**
+* Someone showed a badge (or gave a password) to this board: the building's front desk
+* admits them as an operator's `osmose people admit` would (a pseudonym, a key pair in the
+* building's enclave, a visit starting in the board's space). Only a board placed in a
+* space of kind entrance may ask; any other is refused with `rpc.capability-denied`.
+* destination: the id of the space the person is headed for, empty for none. preferences:
+* the person's stated preferences, temperature 0 for none. The gateway never logs the
+* credential, and keeps only a keyed digest of it.
+*
+*/
+  admit(paramsFunc?: (params: Session_Admit$Params) => void): Session_Admit$Results$Promise {
+    const answer = this.client.call({
+      method: Session$Client.methods[5],
+      paramsFunc: paramsFunc
+    });
+    const pipeline = new $.Pipeline(Session_Admit$Results, answer);
+    return new Session_Admit$Results$Promise(pipeline);
+  }
 }
 $.Registry.register(Session$Client.interfaceId, Session$Client);
 export interface Session$Server$Target {
@@ -461,6 +573,7 @@ export interface Session$Server$Target {
   presence(params: Session_Presence$Params, results: Session_Presence$Results): Promise<void>;
   log(params: Session_Log$Params, results: Session_Log$Results): Promise<void>;
   network(params: Session_Network$Params, results: Session_Network$Results): Promise<void>;
+  admit(params: Session_Admit$Params, results: Session_Admit$Results): Promise<void>;
 }
 export class Session$Server extends $.Server {
   readonly target: Session$Server$Target;
@@ -485,6 +598,10 @@ export class Session$Server extends $.Server {
       {
         ...Session$Client.methods[4],
         impl: target.network
+      },
+      {
+        ...Session$Client.methods[5],
+        impl: target.admit
       }
     ]);
     this.target = target;
@@ -1155,6 +1272,138 @@ export class Preferences extends $.Struct {
     $.utils.setInt32(0, value, this);
   }
   toString(): string { return "Preferences_" + super.toString(); }
+}
+/**
+* What a person shows at the entrance: one or the other, never empty.
+*
+*/
+export const Credential_Which = {
+  BADGE: 0,
+  PASSWORD: 1
+} as const;
+export type Credential_Which = (typeof Credential_Which)[keyof typeof Credential_Which];
+/**
+* What a person shows at the entrance: one or the other, never empty.
+*
+*/
+export class Credential extends $.Struct {
+  static readonly BADGE = Credential_Which.BADGE;
+  static readonly PASSWORD = Credential_Which.PASSWORD;
+  static readonly _capnp = {
+    displayName: "Credential",
+    id: "ac5b7d3334ea975b",
+    size: new $.ObjectSize(8, 1),
+  };
+  get badge(): string {
+    $.utils.testWhich("badge", $.utils.getUint16(0, this), 0, this);
+    return $.utils.getText(0, this);
+  }
+  get _isBadge(): boolean {
+    return $.utils.getUint16(0, this) === 0;
+  }
+  set badge(value: string) {
+    $.utils.setUint16(0, 0, this);
+    $.utils.setText(0, value, this);
+  }
+  get password(): string {
+    $.utils.testWhich("password", $.utils.getUint16(0, this), 1, this);
+    return $.utils.getText(0, this);
+  }
+  get _isPassword(): boolean {
+    return $.utils.getUint16(0, this) === 1;
+  }
+  set password(value: string) {
+    $.utils.setUint16(0, 1, this);
+    $.utils.setText(0, value, this);
+  }
+  toString(): string { return "Credential_" + super.toString(); }
+  which(): Credential_Which {
+    return $.utils.getUint16(0, this) as Credential_Which;
+  }
+}
+/**
+* What the front desk answers an admit: who the person is to the building now.
+*
+*/
+export class Admission extends $.Struct {
+  static readonly _capnp = {
+    displayName: "Admission",
+    id: "8f2a6922faa6f605",
+    size: new $.ObjectSize(8, 4),
+  };
+  /**
+* The same credential always gets the same pseudonym.
+*
+*/
+  get pseudonym(): string {
+    return $.utils.getText(0, this);
+  }
+  set pseudonym(value: string) {
+    $.utils.setText(0, value, this);
+  }
+  /**
+* True: the register knew the credential already.
+*
+*/
+  get returning(): boolean {
+    return $.utils.getBit(0, this);
+  }
+  set returning(value: boolean) {
+    $.utils.setBit(0, value, this);
+  }
+  /**
+* The visit's handle: what boards see in presence instead of the pseudonym.
+*
+*/
+  get handle(): number {
+    return $.utils.getInt32(4, this);
+  }
+  set handle(value: number) {
+    $.utils.setInt32(4, value, this);
+  }
+  /**
+* Where the visit starts: the entrance board's own space.
+*
+*/
+  get space(): string {
+    return $.utils.getText(1, this);
+  }
+  set space(value: string) {
+    $.utils.setText(1, value, this);
+  }
+  /**
+* Where the person is expected; empty for none.
+*
+*/
+  get destination(): string {
+    return $.utils.getText(2, this);
+  }
+  set destination(value: string) {
+    $.utils.setText(2, value, this);
+  }
+  _adoptPreferences(value: $.Orphan<Preferences>): void {
+    $.utils.adopt(value, $.utils.getPointer(3, this));
+  }
+  _disownPreferences(): $.Orphan<Preferences> {
+    return $.utils.disown(this.preferences);
+  }
+  /**
+* The preferences the register keeps for the pseudonym (new ones replace older).
+*
+*/
+  get preferences(): Preferences {
+    return $.utils.getStruct(3, Preferences, this);
+  }
+  _hasPreferences(): boolean {
+    return !$.utils.isNull($.utils.getPointer(3, this));
+  }
+  _initPreferences(): Preferences {
+    return $.utils.initStructAt(3, Preferences, this);
+  }
+  set preferences(value: Preferences) {
+    $.utils.copyFrom(value, $.utils.getPointer(3, this));
+  }
+  toString(): string { return "Admission_" + super.toString(); }
 }
 export class PresenceChange extends $.Struct {
   static readonly _capnp = {

@@ -17,6 +17,8 @@ import {
   type Session$Server$Target,
 } from './gateway.js';
 import {
+  admissionWriter,
+  admitRequestWriter,
   deploymentWriter,
   eraseAnswerWriter,
   eventWriter,
@@ -25,6 +27,8 @@ import {
   heartbeatAckWriter,
   peopleWriter,
   presenceChangeWriter,
+  readAdmission,
+  readAdmitRequest,
   readDeployment,
   readEraseAnswer,
   readEvent,
@@ -67,6 +71,11 @@ export function sessionServer(link: RpcConnection, handlers: SessionHandlers): S
         if (handlers.network === undefined) throw unimplemented('network');
         results.network = networkServer(await handlers.network(params.fragment));
       }),
+    admit: (params, results) =>
+      answer(async () => {
+        if (handlers.admit === undefined) throw unimplemented('admit');
+        admissionWriter(await handlers.admit(readAdmitRequest(params)))(results._initAdmission());
+      }),
   };
   return new Session.Server(target).client();
 }
@@ -99,6 +108,12 @@ export function sessionRemote(link: RpcConnection, session: Session$Client): Ses
       link.call('Session.network', async () => {
         const results = await session.network((params) => (params.fragment = fragment)).promise();
         return networkRemote(link, results.network);
+      }),
+    admit: (request) =>
+      link.call('Session.admit', async () => {
+        const write = admitRequestWriter(request);
+        const results = await session.admit(write).promise();
+        return readAdmission(results.admission);
       }),
   };
 }

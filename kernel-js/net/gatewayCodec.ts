@@ -1,6 +1,6 @@
 import { InputError } from '../../lib/OsmoseError.js';
 import type * as wire from './gateway.js';
-import type { Deployment, EraseAnswer, GatewayEvent, Health, HeartbeatAck, Hello, PersonPreferences, PresenceChange, PresentPerson } from './gatewayTypes.js';
+import type { Admission, AdmitRequest, Credential, Deployment, EraseAnswer, GatewayEvent, Health, HeartbeatAck, Hello, PersonPreferences, PresenceChange, PresentPerson } from './gatewayTypes.js';
 
 // Between the plain TypeScript mirrors (gatewayTypes.ts) and the generated Cap'n Proto
 // structs (gateway.ts). A writer checks the numbers when it is made and fills the struct
@@ -238,4 +238,64 @@ function readPreferences(from: wire.Person): PersonPreferences | undefined {
 export function readPresenceChange(from: wire.PresenceChange): PresenceChange {
   const change = { person: readPerson(from.person), arrived: from.arrived };
   return from.coming ? { ...change, coming: true } : change;
+}
+
+/**
+ * Writes an admit's parameters. The credential's kind is checked here, but never its value in
+ * a message: it is a secret, and an error may be logged on either side.
+ */
+export function admitRequestWriter(request: AdmitRequest): (to: wire.Session_Admit$Params) => void {
+  const credential = credentialOf(request.credential);
+  const temperature = request.preferences?.temperature === undefined ? 0 : tenths(request.preferences.temperature, 'Session.admit preferences.temperature');
+  return (to) => {
+    const written = to._initCredential();
+    if (credential.kind === 'badge') written.badge = credential.value;
+    else written.password = credential.value;
+    to.destination = request.destination ?? '';
+    if (temperature !== 0) to._initPreferences().temperature = temperature;
+  };
+}
+
+function credentialOf(credential: Credential): { kind: 'badge' | 'password'; value: string } {
+  const kinds = (['badge', 'password'] as const).filter((kind) => typeof credential[kind] === 'string');
+  const kind = kinds[0];
+  if (kinds.length !== 1 || kind === undefined) {
+    throw new InputError('rpc.bad-field', 'Session.admit credential must be a badge or a password, exactly one', { data: { field: 'Session.admit credential' } });
+  }
+  return { kind, value: credential[kind] ?? '' };
+}
+
+export function readAdmitRequest(from: wire.Session_Admit$Params): AdmitRequest {
+  const credential: Credential = from.credential._isPassword ? { password: from.credential.password } : { badge: from.credential.badge };
+  const temperature = from._hasPreferences() ? from.preferences.temperature : 0;
+  return {
+    credential,
+    ...(from.destination === '' ? {} : { destination: from.destination }),
+    ...(temperature > 0 ? { preferences: { temperature: temperature / 10 } } : {}),
+  };
+}
+
+export function admissionWriter(admission: Admission): (to: wire.Admission) => void {
+  const checked = handle(admission.handle, 'Admission.handle');
+  const temperature = admission.preferences.temperature === undefined ? 0 : tenths(admission.preferences.temperature, 'Admission.preferences.temperature');
+  return (to) => {
+    to.pseudonym = admission.pseudonym;
+    to.returning = admission.returning;
+    to.handle = checked;
+    to.space = admission.space;
+    to.destination = admission.destination ?? '';
+    if (temperature !== 0) to._initPreferences().temperature = temperature;
+  };
+}
+
+export function readAdmission(from: wire.Admission): Admission {
+  const temperature = from._hasPreferences() ? from.preferences.temperature : 0;
+  return {
+    pseudonym: from.pseudonym,
+    returning: from.returning,
+    handle: from.handle,
+    space: from.space,
+    destination: from.destination === '' ? null : from.destination,
+    preferences: temperature > 0 ? { temperature: temperature / 10 } : {},
+  };
 }

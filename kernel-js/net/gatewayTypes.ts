@@ -81,13 +81,53 @@ export interface RevertAnswer {
  * A gateway that leaves out the system calls (presence, log, network) answers them with
  * `rpc.unimplemented`: a test gateway or a benchmark need not serve them.
  */
-export interface SessionHandlers extends Partial<SystemCallHandlers> {
+export interface SessionHandlers extends Partial<SystemCallHandlers>, Partial<EntranceHandlers> {
   heartbeat(health: Health): Promise<HeartbeatAck>;
   report(event: GatewayEvent): Promise<void>;
 }
 
 /** The session as the board holds it: every system call can be asked for (the gateway decides). */
-export type SessionRemote = SessionHandlers & SystemCallHandlers;
+export type SessionRemote = SessionHandlers & SystemCallHandlers & EntranceHandlers;
+
+/**
+ * What a person shows at the entrance: a badge id or a password, exactly one. It is a secret:
+ * whoever handles it passes it on and never logs or echoes it.
+ */
+export type Credential = { readonly badge: string; readonly password?: never } | { readonly password: string; readonly badge?: never };
+
+/** A person at the entrance board, as the board hands them to the gateway's front desk. */
+export interface AdmitRequest {
+  readonly credential: Credential;
+  /** The id of the space they are headed for (that room is prepared before they get there); none when absent. */
+  readonly destination?: string;
+  readonly preferences?: PersonPreferences;
+}
+
+/** What the front desk answers an admit: who the person is to the building, and where their visit starts. */
+export interface Admission {
+  /** The same credential always gets the same pseudonym. */
+  readonly pseudonym: string;
+  /** The register knew the credential already. */
+  readonly returning: boolean;
+  /** The visit's handle: what boards see in presence instead of the pseudonym. */
+  readonly handle: number;
+  /** Where the visit starts: the entrance board's own space. */
+  readonly space: string;
+  /** Where they are expected; null for nowhere in particular. */
+  readonly destination: string | null;
+  /** What the register keeps for the pseudonym (new preferences replace older ones). */
+  readonly preferences: PersonPreferences;
+}
+
+/**
+ * The entrance's call (docs/gateway.md, "System calls"): not a fragment's capability but the
+ * board's own, answered only for a board placed in a space of kind entrance; any other is
+ * refused with `rpc.capability-denied`. People are admitted at the building's door, by the
+ * board a badge is shown to, and by nobody else.
+ */
+export interface EntranceHandlers {
+  admit(request: AdmitRequest): Promise<Admission>;
+}
 
 /**
  * How a board's fragment gets its capabilities, each a reference to an object the gateway

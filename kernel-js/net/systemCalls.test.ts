@@ -9,6 +9,7 @@ import {
   RemoteError,
   RpcError,
   serveGatewayRpc,
+  type AdmitRequest,
   type BoardHandlers,
   type Hello,
   type PresenceChange,
@@ -257,5 +258,46 @@ describe('system calls over the gateway link', () => {
     );
     expect(error).toBeInstanceOf(RpcError);
     expect(error).toMatchObject({ code: 'rpc.closed' });
+  });
+
+  it('carries an admit both ways: either credential, the destination and a preference, and the admission back', async () => {
+    const asked: AdmitRequest[] = [];
+    const { port } = await serve({
+      ...beats,
+      admit: (request) => {
+        asked.push(request);
+        if ('password' in request.credential) return Promise.resolve({ pseudonym: 'p-bbbb', returning: true, handle: 2_147_483_647, space: 'hall', destination: null, preferences: {} });
+        return Promise.resolve({ pseudonym: 'p-aaaa', returning: false, handle: 12, space: 'entrance', destination: request.destination ?? null, preferences: request.preferences ?? {} });
+      },
+    });
+    const rpc = await enrol(port);
+    expect(await rpc.session.admit({ credential: { badge: '1001' }, destination: 'meeting-1', preferences: { temperature: 22.5 } })).toEqual({
+      pseudonym: 'p-aaaa',
+      returning: false,
+      handle: 12,
+      space: 'entrance',
+      destination: 'meeting-1',
+      preferences: { temperature: 22.5 },
+    });
+    expect(await rpc.session.admit({ credential: { password: 'open sesame' } })).toEqual({ pseudonym: 'p-bbbb', returning: true, handle: 2_147_483_647, space: 'hall', destination: null, preferences: {} });
+    // Absent fields stay absent on the other side: no empty destination, no zero temperature.
+    expect(asked).toEqual([{ credential: { badge: '1001' }, destination: 'meeting-1', preferences: { temperature: 22.5 } }, { credential: { password: 'open sesame' } }]);
+    // A credential that is neither, or both, is refused before anything is sent, without its value.
+    const both = await failure(rpc.session.admit({ credential: { badge: 'x', password: 'y' } as never }));
+    expect(both).toMatchObject({ code: 'rpc.bad-field' });
+    expect((both as Error).message).not.toMatch(/\bx\b|\by\b/);
+    expect(asked).toHaveLength(2);
+    rpc.close();
+  });
+
+  it('answers admit with rpc.unimplemented from a gateway without a front desk, and passes the desk\'s refusal on with its code', async () => {
+    const plain = await serve(beats);
+    const rpc = await enrol(plain.port);
+    await expect(rpc.session.admit({ credential: { badge: '1001' } })).rejects.toMatchObject({ code: 'rpc.unimplemented', data: { method: 'Session.admit' } });
+    rpc.close();
+    const desk = await serve({ ...beats, admit: () => Promise.reject(new OsmoseError('rpc.capability-denied', 'meeting-1-door is not an entrance', { data: { board: 'meeting-1-door' } })) });
+    const other = await enrol(desk.port);
+    await expect(other.session.admit({ credential: { badge: '1001' } })).rejects.toMatchObject({ code: 'rpc.capability-denied', message: 'meeting-1-door is not an entrance', data: { board: 'meeting-1-door' } });
+    other.close();
   });
 });

@@ -10,6 +10,7 @@ import { readBoardIdentities, type RecordedBoardIdentity } from '../../builder/t
 import { boardSystemCalls } from './boardSystemCalls.js';
 import { BuildFiles } from './BuildFiles.js';
 import { GatewayFleet, type FleetBoard } from './GatewayFleet.js';
+import { frontDesk } from './peopleRoute.js';
 import { PresenceDirectory } from './PresenceDirectory.js';
 import { serveBoardFiles } from './serveBoardFiles.js';
 
@@ -182,7 +183,7 @@ export class Gateway {
     }
     let session: FleetBoard | undefined;
     // The board's system calls, decided by the build the gateway serves now (never by the board).
-    const systemCalls = boardSystemCalls({ board, build: () => this.fleet.build, presence: this.presence, onLog: (line) => this.#o.onLog?.(line) });
+    const systemCalls = boardSystemCalls({ board, build: () => this.fleet.build, presence: this.presence, onLog: (line) => this.#o.onLog?.(line), frontDesk: () => frontDesk(this, this.#o.root) });
     serveGatewayRpc(
       socket,
       {

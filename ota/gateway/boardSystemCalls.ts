@@ -1,8 +1,9 @@
-import type { FetchAnswer, LogSinkHandlers, NetworkHandlers, PresenceHandlers, PresenceListenerHandlers, SystemCallHandlers } from '../../kernel-js/net/gatewayTypes.js';
+import type { Admission, AdmitRequest, EntranceHandlers, FetchAnswer, LogSinkHandlers, NetworkHandlers, PresenceHandlers, PresenceListenerHandlers, SystemCallHandlers } from '../../kernel-js/net/gatewayTypes.js';
 import type { Capability } from '../../lib/capabilities.js';
 import { OsmoseError } from '../../lib/OsmoseError.js';
 import { checkGrant, type GrantSource } from './checkGrant.js';
 import { defaultFetchLimits, fetchExternal, type FetchLimits } from './fetchExternal.js';
+import type { FrontDesk } from './peopleRoute.js';
 import type { PresenceDirectory } from './PresenceDirectory.js';
 
 export interface BoardSystemCallsOptions {
@@ -16,6 +17,8 @@ export interface BoardSystemCallsOptions {
   readonly fetchLimits?: FetchLimits;
   /** Makes the request for `network.external` (fetchExternal unless told). */
   readonly fetch?: (url: string, limits: FetchLimits) => Promise<FetchAnswer>;
+  /** The building's front desk, for an entrance board's admit; without it, admit answers `rpc.unimplemented`. */
+  readonly frontDesk?: () => FrontDesk;
 }
 
 /** The longest log line a fragment gets into the gateway's log. */
@@ -30,7 +33,7 @@ const levelNames = ['debug', 'info', 'warn', 'error', 'fatal'];
  * the session does (close); a reference cannot outlive its connection anyway, since capnp
  * capabilities belong to one connection.
  */
-export function boardSystemCalls(options: BoardSystemCallsOptions): { readonly calls: SystemCallHandlers; close(): void } {
+export function boardSystemCalls(options: BoardSystemCallsOptions): { readonly calls: SystemCallHandlers & EntranceHandlers; close(): void } {
   const { board } = options;
   const watches = new Set<() => void>();
   let closed = false;
@@ -114,11 +117,45 @@ export function boardSystemCalls(options: BoardSystemCallsOptions): { readonly c
     },
   });
 
+  /**
+   * Someone showed a credential to the board: only a board the gateway's own build places in a
+   * space of kind entrance may admit, so a door elsewhere cannot let people in (or learn the
+   * pseudonym behind a badge). The credential is neither logged nor put in any error.
+   */
+  const admit = async (request: AdmitRequest): Promise<Admission> => {
+    const build = options.build();
+    const planned = build.plan.boards.find((entry) => entry.id === board);
+    const space = planned?.space.at(-1);
+    if (planned === undefined || space === undefined || planned.place.kind !== 'entrance') {
+      const where = planned === undefined || space === undefined ? `is not a board of build ${build.commit.slice(0, 12)}` : `is in ${space}, a space of kind ${planned.place.kind}`;
+      options.onLog(`refused admit to ${board}: it ${where}, not an entrance`);
+      throw new OsmoseError('rpc.capability-denied', `${board} ${where}, not an entrance: only a board in a space of kind entrance admits people`, {
+        hint: 'show the badge to the entrance door board, or give its space kind: entrance in building.yaml and build',
+        data: { board, capability: 'admit', build: build.commit, reason: 'not-an-entrance' },
+      });
+    }
+    const desk = options.frontDesk?.();
+    if (desk === undefined) {
+      throw new OsmoseError('rpc.unimplemented', `this gateway keeps no register of people: ${board} cannot admit anyone here`, { hint: "run the building's own gateway (osmose gateway)", data: { method: 'Session.admit' } });
+    }
+    const { credential, destination, preferences } = request;
+    const body = {
+      ...(credential.password === undefined ? { badge: credential.badge } : { password: credential.password }),
+      ...(destination === undefined ? {} : { to: destination }),
+      ...(preferences === undefined ? {} : { preferences }),
+    };
+    const arrival = await desk.admit(body, space);
+    // Who it was stays out of the log: an erasure forgets the pseudonym everywhere but in log files.
+    options.onLog(`${board} admitted ${arrival.returning ? 'someone returning' : 'someone new'} at ${arrival.space}`);
+    return { pseudonym: arrival.pseudonym, returning: arrival.returning, handle: arrival.handle, space: arrival.space, destination: arrival.destination, preferences: arrival.preferences };
+  };
+
   return {
     calls: {
       presence: (fragment) => attempt(() => (grant(fragment, 'presence'), presence(fragment))),
       log: (fragment) => attempt(() => (grant(fragment, 'log'), log(fragment))),
       network: (fragment) => attempt(() => (grant(fragment, 'network.external'), network(fragment))),
+      admit,
     },
     close: () => {
       closed = true;

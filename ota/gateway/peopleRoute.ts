@@ -96,8 +96,7 @@ export function pseudonymOfVisit(gateway: object, handle: number): string | unde
  * The building is found from the control socket, which always sits in it (gatewayControlSocket).
  */
 export function peopleRoutes(gateway: PeopleGateway, socket: string, next: Route): Route {
-  const desk = new PeopleDesk(gateway, buildingOfSocket(socket));
-  desks.set(gateway, desk);
+  const desk = deskOf(gateway, buildingOfSocket(socket));
   return async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://gateway');
     const parts = url.pathname.split('/').filter((part) => part !== '').map(decodeURIComponent);
@@ -105,6 +104,39 @@ export function peopleRoutes(gateway: PeopleGateway, socket: string, next: Route
     if (answer === undefined) return next(request, response);
     sendJson(response, 200, answer);
   };
+}
+
+/**
+ * The front desk as the entrance board reaches it (Session.admit, ota/gateway/boardSystemCalls.ts).
+ * It is the desk of the control socket's people routes, so a badge shown to the entrance board
+ * and `osmose people admit` meet the same register and the same visits.
+ */
+export interface FrontDesk {
+  /**
+   * Admits a person exactly as POST /people does, from the same body (`{ badge | password,
+   * preferences?, to? }`, checked the same way), with the visit starting in `entrance` (the
+   * entrance board's own space) rather than the building's first entrance.
+   */
+  admit(body: Record<string, unknown>, entrance?: string): Promise<Arrival>;
+}
+
+/**
+ * The gateway's front desk, made on first use: by the control socket's people routes or by the
+ * first badge shown to an entrance board, whichever comes first. `root` is the building
+ * repository, which holds the register.
+ */
+export function frontDesk(gateway: PeopleGateway, root: string): FrontDesk {
+  const desk = deskOf(gateway, root);
+  return { admit: (body, entrance) => desk.admit(body, entrance) };
+}
+
+function deskOf(gateway: PeopleGateway, root: string): PeopleDesk {
+  let desk = desks.get(gateway);
+  if (desk === undefined) {
+    desk = new PeopleDesk(gateway, root);
+    desks.set(gateway, desk);
+  }
+  return desk;
 }
 
 const socketTail = '/.osmose/gateway/control.sock';
@@ -142,6 +174,11 @@ class PeopleDesk {
     return undefined;
   }
 
+  /** Admits someone, one change at a time with the routes' (FrontDesk.admit). */
+  admit(body: Record<string, unknown>, entrance?: string): Promise<Arrival> {
+    return this.#one(() => this.#admit(body, entrance));
+  }
+
   /** The answer to a people route, or undefined when the request is not one. */
   async route(method: string, parts: readonly string[], request: IncomingMessage): Promise<unknown> {
     if (parts[0] === 'people') {
@@ -161,11 +198,11 @@ class PeopleDesk {
     return undefined;
   }
 
-  async #admit(body: Record<string, unknown>): Promise<Arrival> {
+  async #admit(body: Record<string, unknown>, at?: string): Promise<Arrival> {
     const credential = parseCredential(body);
     const preferences = body['preferences'] === undefined ? undefined : parsePreferences(body['preferences']);
     const to = body['to'] === undefined ? undefined : this.#space(body['to'], 'to');
-    const entrance = this.#entrance();
+    const entrance = at ?? this.#entrance();
     const register = await this.#registerOf();
     const admitted = await register.admit({ ...credential, ...(preferences === undefined ? {} : { preferences }) });
     // Someone who never badged out is back at the door: same visit, now at the entrance.
