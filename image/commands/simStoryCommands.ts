@@ -6,6 +6,7 @@ import type { BuildPlan } from '../../builder/plan/BuildPlan.js';
 import { findBuildingRoot } from '../../builder/model/findBuildingRoot.js';
 import type { Admission } from '../../kernel-js/net/gatewayTypes.js';
 import { printJson, type CliContext } from '../../lib/cli/CliContext.js';
+import { describeAdmission } from './describeAdmission.js';
 import { InputError } from '../../lib/OsmoseError.js';
 import { measureLatencies, summarise, type LatencySample } from '../sim/measureLatencies.js';
 import { renderTimeline, type TimelinePeer } from '../sim/renderTimeline.js';
@@ -90,15 +91,6 @@ async function boardSpaces(root: string): Promise<Map<string, string>> {
   const tree = await readLedgerTree(root);
   const plan = tree === undefined ? undefined : await readJson<BuildPlan>(root, tree.commit, ledgerLayout.plan);
   return new Map(plan?.boards.map((board) => [board.id, board.space.at(-1) ?? '']) ?? []);
-}
-
-/**
- * An admission as `osmose people admit` prints it (the same words, so a script reads either the
- * same way: the pseudonym first).
- */
-function describeAdmission(admission: Admission): string {
-  const prefers = admission.preferences.temperature === undefined ? '' : `, prefers ${admission.preferences.temperature} °C`;
-  return `${admission.pseudonym} ${admission.returning ? 'is back' : 'admitted'} at ${admission.space}${admission.destination === null ? '' : `, expected in ${admission.destination}`} (visit ${admission.handle}${prefers})`;
 }
 
 /** `--prefer temperature=22.5`, repeatable: the preferences to send, undefined for none (the gateway checks the range). */

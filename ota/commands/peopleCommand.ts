@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { findBuildingRoot } from '../../builder/model/findBuildingRoot.js';
+import { describeAdmission } from '../../image/commands/describeAdmission.js';
 import { printJson, type CliContext } from '../../lib/cli/CliContext.js';
 import { gatewayRequest } from '../gateway/gatewayRequest.js';
 import type { Arrival, PersonListing } from '../gateway/peopleRoute.js';
@@ -27,7 +28,7 @@ export function registerPeopleCommand(program: Command, cli: CliContext): void {
       const preferences = options.prefer.length === 0 ? undefined : parsePreferenceOptions(options.prefer);
       const arrival = await gatewayRequest<Arrival>(root, 'POST', '/people', { badge: options.badge, ...(preferences === undefined ? {} : { preferences }), ...(options.to === undefined ? {} : { to: options.to }) });
       if (options.json === true) return printJson(cli, arrival);
-      cli.stdout(`${arrival.pseudonym} ${arrival.returning ? 'is back' : 'admitted'} at ${arrival.space}${arrival.destination === null ? '' : `, expected in ${arrival.destination}`} (visit ${arrival.handle}${describePreferences(arrival.preferences)})\n`);
+      cli.stdout(`${describeAdmission(arrival)}\n`);
     });
   people
     .command('move')
