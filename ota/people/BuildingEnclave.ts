@@ -1,17 +1,15 @@
-import { createHmac, createPrivateKey, createPublicKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createHmac, createPrivateKey, createPublicKey, hkdfSync, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { privateKeysDir } from '../../builder/init/makeRoleKeys.js';
 import { SimEnclaveBus } from '../../drivers/enclave/SimEnclaveBus.js';
 import { VaultEnclave } from '../../drivers/enclave/VaultEnclave.js';
 import type { KeyHandle } from '../../drivers/enclave/Enclave.js';
-import { OsmoseError } from '../../lib/OsmoseError.js';
+import { ensureSecretFile } from '../../builder/trust/ensureSecretFile.js';
 import type { Credential } from './PersonRecord.js';
 
 /** Where the building enclave's device secret is kept, beside the online signing keys (never committed: .gitignore lists .osmose/). */
 export const buildingEnclaveFile = 'building-enclave.key';
 
-const secretBytes = 32;
 const sealingLabel = 'people private keys';
 const credentialInfo = 'osmose people credential key v1';
 
@@ -73,37 +71,12 @@ export function rawPublicKey(key: KeyObject): Uint8Array {
   return new Uint8Array(Buffer.from(jwk.x ?? '', 'base64url'));
 }
 
-/** Reads the secret, or makes it once: `wx`, so two processes racing on first use end with the same one. */
-async function ensureEnclaveSecret(root: string): Promise<Uint8Array> {
-  const file = join(root, privateKeysDir, buildingEnclaveFile);
-  const existing = await readEnclaveSecret(file);
-  if (existing !== undefined) return existing;
-  await mkdir(join(root, privateKeysDir), { recursive: true, mode: 0o700 });
-  try {
-    await writeFile(file, `${randomBytes(secretBytes).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-    await chmod(file, 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  const made = await readEnclaveSecret(file);
-  if (made === undefined) throw new OsmoseError('people.no-enclave', `${file} could not be read back after it was written`, { data: { file } });
-  return made;
-}
-
-async function readEnclaveSecret(file: string): Promise<Uint8Array | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  const hex = text.trim();
-  if (!new RegExp(`^[0-9a-f]{${secretBytes * 2}}$`).test(hex)) {
-    throw new OsmoseError('people.bad-enclave', `${file} does not hold the building enclave's secret (${secretBytes * 2} hex digits)`, {
-      hint: 'restore it from a backup: without it no person\'s private key opens, and every badge reads as a new person',
-      data: { file },
-    });
-  }
-  return new Uint8Array(Buffer.from(hex, 'hex'));
+/** Reads the secret, or makes it once (ensureSecretFile). */
+function ensureEnclaveSecret(root: string): Promise<Uint8Array> {
+  return ensureSecretFile(join(root, privateKeysDir, buildingEnclaveFile), {
+    badCode: 'people.bad-enclave',
+    what: "the building enclave's secret",
+    hint: "restore it from a backup: without it no person's private key opens, and every badge reads as a new person",
+    missingCode: 'people.no-enclave',
+  });
 }
