@@ -38,7 +38,7 @@ export function measureLatencies(entries: readonly JournalEntry[], spaceOf: (boa
 
   /** The last time `device` of the space was driven before `cause`, if it was. */
   const lastBefore = (cause: JournalEntry, space: string, device: string): Output | undefined =>
-    [...entries].reverse().find((entry): entry is Output => entry.seq < cause.seq && output(space, device)(entry));
+    entries.findLast((entry): entry is Output => entry.seq < cause.seq && output(space, device)(entry));
   /** The first time `device` came on after `cause`; nothing when it was on already (someone else's cause turned it on). */
   const turnedOn = (cause: Extract<JournalEntry, { kind: 'presence' }>, device: string): LatencySample[] =>
     lastBefore(cause, cause.space, device)?.level === 1 ? [] : sample(cause, after(cause, output(cause.space, device, 1)));
