@@ -1,27 +1,24 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildBuilding } from '../builder/build/buildBuilding.js';
 import { runCli } from '../cli/runCli.js';
 import { simBoardsDir } from '../image/sim/SimBuilding.js';
+import { startSimulator, type RunningSimulator } from './startSimulator.js';
 
 // The entrance board is the way in: a badge shown to the simulated entrance-door travels over
 // the board's own mTLS Cap'n Proto session (Session.admit) to the gateway's front desk, in a
 // whole coworking building run by the built program (`osmose sim --listen`, the gateway and
 // every board under its update agent) and driven from "another shell" (the CLI in-process).
-const repo = join(import.meta.dirname, '..');
-const main = join(repo, 'dist', 'cli', 'main.js');
 // Badge ids unlike anything else in a repository, so that finding one in an object means a leak.
 const alice = 'badge-1001-quokka-7e3f';
 const refused = 'badge-1002-pangolin-c41d';
 let parent: string;
 let root: string;
-let simulator: ChildProcess;
-let simulatorOutput = '';
+let simulator: RunningSimulator;
 
 interface Run {
   code: number;
@@ -49,30 +46,17 @@ interface Listing {
 }
 
 beforeAll(async () => {
-  if (!existsSync(main)) execFileSync('npm', ['run', '-s', 'build'], { cwd: repo, stdio: 'ignore' });
   parent = await mkdtemp(join(tmpdir(), 'osmose-badge-'));
   root = join(parent, 'cw');
   expect(await runCli(['init', root, '--template', 'coworking'], { cwd: parent, stdout: () => undefined, stderr: () => undefined, env: { OSMOSE_ROOT_PASSPHRASE: 'test passphrase' }, interactive: false })).toBe(0);
   await buildBuilding({ root, timestamp: 1_800_000_000 });
-  simulator = spawn(process.execPath, [main, '-C', root, 'sim', '--listen', '127.0.0.1:0', '--heartbeat', '200', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  simulator.stderr?.on('data', (chunk: Buffer) => (simulatorOutput += chunk.toString()));
-  const lines = createInterface({ input: simulator.stdout as NodeJS.ReadableStream });
-  await new Promise<void>((resolve, reject) => {
-    simulator.once('exit', (code) => reject(new Error(`osmose sim exited with ${code} before it ran: ${simulatorOutput}`)));
-    lines.on('line', (line) => {
-      simulatorOutput += `${line}\n`;
-      if ((JSON.parse(line) as Record<string, unknown>)['event'] === 'running') resolve();
-    });
-  });
+  simulator = await startSimulator(root, ['--listen', '127.0.0.1:0', '--heartbeat', '200']);
   // The entrance board reaches the gateway on its own schedule: wait for its session.
   await vi.waitFor(async () => expect((await osmose('status')).stdout).toMatch(/entrance-door\s.*online/), { timeout: 30_000, interval: 100 });
 }, 180_000);
 
 afterAll(async () => {
-  if (simulator.exitCode === null) {
-    simulator.kill('SIGINT');
-    await new Promise((resolve) => simulator.once('exit', resolve));
-  }
+  await simulator.stop();
   await rm(parent, { recursive: true, force: true });
 });
 
@@ -115,13 +99,13 @@ describe('a badge shown to the entrance board', () => {
     for (const badge of [alice, refused]) {
       expect(objects.includes(Buffer.from(badge)), `a git object holds ${badge}`).toBe(false);
       for (const file of filesUnder(simBoardsDir(root))) expect(readFileSync(file).includes(Buffer.from(badge)), `${file} holds ${badge}`).toBe(false);
-      expect(simulatorOutput.includes(badge), `the simulator's output holds ${badge}`).toBe(false);
+      expect(simulator.output().includes(badge), `the simulator's output holds ${badge}`).toBe(false);
     }
     // The gateway did log the admissions and the refusal (so the output is where a badge would
     // be), without who was admitted: the pseudonym is erasable, a log line is not.
-    expect(simulatorOutput).toMatch(/entrance-door admitted someone new at entrance/);
-    expect(simulatorOutput).toMatch(/refused admit to meeting-1-door/);
-    expect(simulatorOutput).not.toMatch(/p-[a-z0-9]{8}/);
+    expect(simulator.output()).toMatch(/entrance-door admitted someone new at entrance/);
+    expect(simulator.output()).toMatch(/refused admit to meeting-1-door/);
+    expect(simulator.output()).not.toMatch(/p-[a-z0-9]{8}/);
   });
 });
 

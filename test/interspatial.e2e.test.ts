@@ -1,24 +1,22 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildBuilding } from '../builder/build/buildBuilding.js';
 import { runCli } from '../cli/runCli.js';
 import { simBoardsDir } from '../image/sim/SimBuilding.js';
+import { startSimulator, type RunningSimulator } from './startSimulator.js';
 
 // The paper's scenario in a whole simulated coworking building, as make demo runs it: the
 // built program runs the gateway and every board (`osmose sim --listen`), and the entrance,
 // the people's walk and the meeting are driven from "another shell" (the CLI in-process).
 // Each privacy property is checked as a participant would meet it: through `osmose records
 // open` with their own badge, and by reading every git object and every stored file.
-const repo = join(import.meta.dirname, '..');
-const main = join(repo, 'dist', 'cli', 'main.js');
 let parent: string;
 let root: string;
-let simulator: ChildProcess;
+let simulator: RunningSimulator;
 
 interface Run {
   code: number;
@@ -75,26 +73,15 @@ const records = async (): Promise<RecordSummary[]> => (await json<{ records: Rec
 const open = (epoch: string, who: keyof typeof people): Promise<Run> => osmose('records', 'open', epoch, '--as', people[who].pseudonym, '--badge', people[who].badge, '--json');
 
 beforeAll(async () => {
-  if (!existsSync(main)) execFileSync('npm', ['run', '-s', 'build'], { cwd: repo, stdio: 'ignore' });
   parent = await mkdtemp(join(tmpdir(), 'osmose-interspatial-'));
   root = join(parent, 'cw');
   expect(await runCli(['init', root, '--template', 'coworking'], { cwd: parent, stdout: () => undefined, stderr: () => undefined, env: { OSMOSE_ROOT_PASSPHRASE: 'test passphrase' }, interactive: false })).toBe(0);
   await buildBuilding({ root, timestamp: 1_800_000_000 });
-  simulator = spawn(process.execPath, [main, '-C', root, 'sim', '--listen', '127.0.0.1:0', '--heartbeat', '200', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: simulator.stdout as NodeJS.ReadableStream });
-  await new Promise<void>((resolve, reject) => {
-    simulator.once('exit', (code) => reject(new Error(`osmose sim exited with ${code} before it ran`)));
-    lines.on('line', (line) => {
-      if ((JSON.parse(line) as Record<string, unknown>)['event'] === 'running') resolve();
-    });
-  });
+  simulator = await startSimulator(root, ['--listen', '127.0.0.1:0', '--heartbeat', '200']);
 }, 180_000);
 
 afterAll(async () => {
-  if (simulator.exitCode === null) {
-    simulator.kill('SIGINT');
-    await new Promise((resolve) => simulator.once('exit', resolve));
-  }
+  await simulator.stop();
   await rm(parent, { recursive: true, force: true });
 });
 

@@ -1,23 +1,21 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBuilding } from '../builder/build/buildBuilding.js';
 import { runCli } from '../cli/runCli.js';
 import { decodeWav, encodeWav } from '../drivers/index.js';
 import { simControlSocket } from '../image/sim/simControlServer.js';
+import { startSimulator } from './startSimulator.js';
 
 // `osmose sim` as a user runs it: the built program in its own process, driven from "another
 // shell" (the CLI run in-process here) through its control socket.
-const repo = join(import.meta.dirname, '..');
-const main = join(repo, 'dist', 'cli', 'main.js');
 let parent: string;
 let root: string;
 let simulator: ChildProcess;
-const events: Record<string, unknown>[] = [];
+let events: Record<string, unknown>[] = [];
 
 async function osmose(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -29,21 +27,13 @@ async function osmose(...args: string[]): Promise<{ code: number; stdout: string
 const lamp = async (): Promise<number> => (JSON.parse((await osmose('sim', 'get', 'meeting-1-door.lamp', '--json')).stdout) as { level: number }).level;
 
 beforeAll(async () => {
-  if (!existsSync(main)) execFileSync('npm', ['run', '-s', 'build'], { cwd: repo, stdio: 'ignore' });
   parent = await mkdtemp(join(tmpdir(), 'osmose-sim-'));
   root = join(parent, 'cw');
   expect(await runCli(['init', root, '--template', 'coworking'], { cwd: parent, stdout: () => undefined, stderr: () => undefined, env: { OSMOSE_ROOT_PASSPHRASE: 'test passphrase' }, interactive: false })).toBe(0);
   await buildBuilding({ root, timestamp: 1_800_000_000 });
-  simulator = spawn(process.execPath, [main, '-C', root, 'sim', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: simulator.stdout as NodeJS.ReadableStream });
-  await new Promise<void>((resolve, reject) => {
-    simulator.once('exit', (code) => reject(new Error(`osmose sim exited with ${code} before it ran`)));
-    lines.on('line', (line) => {
-      const event = JSON.parse(line) as Record<string, unknown>;
-      events.push(event);
-      if (event['event'] === 'running') resolve();
-    });
-  });
+  const running = await startSimulator(root);
+  simulator = running.child;
+  events = running.events;
 }, 180_000);
 
 afterAll(async () => {
