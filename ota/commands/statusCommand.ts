@@ -1,19 +1,12 @@
 import type { Command } from 'commander';
 import { findBuildingRoot } from '../../builder/model/findBuildingRoot.js';
 import { printJson, type CliContext } from '../../lib/cli/CliContext.js';
-import type { BoardRecord } from '../gateway/GatewayFleet.js';
+import type { GatewayStatus } from '../gateway/gatewayStatus.js';
 import { gatewayRequest } from '../gateway/gatewayRequest.js';
 import { readSchedule } from '../../builder/plan/schedule/readSchedule.js';
 import { renderRolloutLine } from '../rollout/renderRolloutLine.js';
 import { describeReschedule } from '../scheduler/describeReschedule.js';
 import { readReschedules } from '../scheduler/readReschedules.js';
-import type { RolloutSummary } from '../rollout/rolloutSummary.js';
-
-interface GatewayStatus {
-  readonly gateway: { readonly host: string; readonly port: number; readonly build: string; readonly counters: { readonly heartbeats: number; readonly refused: number; readonly bytesServed: number } };
-  readonly rollout: RolloutSummary | null;
-  readonly boards: readonly BoardRecord[];
-}
 
 /**
  * `osmose status [--json]`: every board's version, slot and health, as the running gateway sees

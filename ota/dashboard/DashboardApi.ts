@@ -24,9 +24,17 @@
 // Errors answer with a status and `{ "error": { "code", "message", "hint" } }`; an operator
 // action without a signed-in session answers 401 with code `dashboard.not-operator`.
 
-import type { BoardRecord } from '../gateway/GatewayFleet.js';
+import type { BoardRecord } from '../gateway/BoardRecord.js';
 import type { RolloutSummary } from '../rollout/rolloutSummary.js';
 import type { BoardRollout, RolloutFailure } from '../rollout/RolloutState.js';
+
+/** What compiled an image (builder/compile/toolchain): the AssemblyScript version, its flags, the ABI, the SDK's digest. */
+export interface DashboardToolchain {
+  readonly assemblyscript: string;
+  readonly flags: readonly string[];
+  readonly abi: number;
+  readonly sdk: string;
+}
 
 /** How a board looks on the dashboard, worst first: the colour of its tile. */
 export type BoardHealth = 'reverted' | 'failed' | 'stopped' | 'offline' | 'trial' | 'updating' | 'healthy';
@@ -85,7 +93,7 @@ export interface DashboardBoardPage {
     readonly image: string;
     readonly type: string;
     readonly source: { readonly commit: string | null; readonly uncommitted: readonly string[] };
-    readonly toolchain: Readonly<Record<string, string>>;
+    readonly toolchain: DashboardToolchain;
     readonly signedBy: readonly string[];
     readonly modules: readonly { readonly app: string; readonly wasm: string; readonly bytes: number }[];
   } | null;
@@ -143,7 +151,7 @@ export interface DashboardBuild {
   readonly time: number;
   readonly message: string;
   readonly source: { readonly commit: string | null; readonly uncommitted: readonly string[] } | null;
-  readonly toolchain: Readonly<Record<string, string>> | null;
+  readonly toolchain: DashboardToolchain | null;
   readonly boards: number;
   readonly changed: readonly string[];
   /** The key ids that signed its targets metadata, and the metadata's version. */

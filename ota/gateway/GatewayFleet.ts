@@ -1,4 +1,5 @@
 import type { BoardRemote, Deployment, EraseAnswer, GatewayEvent, Health, Hello } from '../../kernel-js/net/gatewayTypes.js';
+import type { BoardRecord } from './BoardRecord.js';
 import { snapshotSources } from '../../builder/build/snapshotSources.js';
 import { ledgerHead } from '../../builder/ledger/ledgerHead.js';
 import { refreshRepository } from '../../builder/trust/refreshRepository.js';
@@ -13,25 +14,7 @@ import { startRollout } from '../rollout/startRollout.js';
 import { stepRollout } from '../rollout/stepRollout.js';
 import { BuildFiles, type BoardSlot } from './BuildFiles.js';
 
-/** What the gateway knows of one board: what it said at enrolment and in its last heartbeat. */
-export interface BoardRecord {
-  readonly board: string;
-  readonly type: string;
-  readonly online: boolean;
-  readonly image: string;
-  readonly version: number;
-  readonly slot: string;
-  readonly confirmed: boolean;
-  readonly agentState: string;
-  readonly running: boolean;
-  readonly stops: number;
-  readonly busy: boolean;
-  readonly lastHeartbeat: string | null;
-  readonly heartbeats: number;
-  /** Heartbeats that never arrived, by their sequence numbers. */
-  readonly missed: number;
-  readonly lastEvent: GatewayEvent | null;
-}
+export type { BoardRecord };
 
 /** The session of one connected board, as the gateway's RPC service drives it. */
 export interface FleetBoard {

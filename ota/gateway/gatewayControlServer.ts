@@ -6,6 +6,7 @@ import { InputError, OsmoseError } from '../../lib/OsmoseError.js';
 import type { RolloutInput } from '../rollout/RolloutInput.js';
 import { rolloutSummary } from '../rollout/rolloutSummary.js';
 import type { Gateway } from './Gateway.js';
+import { gatewayStatus } from './gatewayStatus.js';
 import { parseRolloutRequest } from './parseRolloutRequest.js';
 import { peopleRoutes } from './peopleRoute.js';
 import { presenceRoute } from './presenceRoute.js';
@@ -46,7 +47,7 @@ async function route(gateway: Gateway, request: IncomingMessage, response: Serve
     return state === undefined ? null : rolloutSummary(state);
   };
   if (method === 'GET' && parts.join('/') === 'status') {
-    return sendJson(response, 200, { gateway: { ...gateway.address(), build: fleet.build.commit, counters: gateway.counters }, rollout: summary(), boards: fleet.boards() });
+    return sendJson(response, 200, gatewayStatus(gateway));
   }
   if (method === 'POST' && parts.join('/') === 'rollouts') {
     await fleet.startRollout(parseRolloutRequest(await readJsonBody(request, 'gateway.bad-body')));
