@@ -40,7 +40,7 @@ module.exports = {
     exclude: { path: ['^dist/', 'templates/', '^userland/apps/', '^userland/sdk/assembly/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.tsx', '.js'] },
     moduleSystems: ['es6'],
   },
 };

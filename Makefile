@@ -30,7 +30,7 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-$(CLI): $(NPM_STAMP) $(SOURCES) tsconfig.json tsconfig.build.json
+$(CLI): $(NPM_STAMP) $(SOURCES) $(shell find ota/dashboard/client -type f 2>/dev/null) tsconfig.json tsconfig.build.json
 	npm run -s build
 	@touch $@
 
