@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Commands the tests run, each with the Debian package that provides it.
-SYSTEM_TOOLS := git:git capnp:capnproto mosquitto:mosquitto socat:socat arecord:alsa-utils aplay:alsa-utils sfdisk:fdisk mkfs.vfat:dosfstools mcopy:mtools mke2fs:e2fsprogs debugfs:e2fsprogs
+SYSTEM_TOOLS := git:git capnp:capnproto mosquitto:mosquitto socat:socat arecord:alsa-utils aplay:alsa-utils sfdisk:fdisk mkfs.vfat:dosfstools mcopy:mtools mke2fs:e2fsprogs debugfs:e2fsprogs chromium:chromium
 NPM_STAMP := node_modules/.osmose-installed
 CLI := dist/cli/main.js
 SOURCES := $(shell find cli lib boards drivers builder image ota kernel-js userland bench -name '*.ts' -not -name '*.test.ts' -not -path '*/assembly/*' 2>/dev/null)

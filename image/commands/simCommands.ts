@@ -121,6 +121,8 @@ export interface SimRunExtras {
   readonly agents?: SimAgents;
   /** Given the run's journal before the boards start, to journal what the layer above sees (the gateway's presence). */
   readonly journal?: (journal: SimJournal) => void;
+  /** Given the running building once its boards run, to show it elsewhere (the gateway's dashboard shows its devices). */
+  readonly building?: (building: SimBuilding) => void;
   /** Said once the boards run, after the control socket line. */
   readonly banner?: string;
   readonly close?: () => Promise<void>;
@@ -158,6 +160,7 @@ export async function runSimulator(cli: CliContext, json: boolean, extras: SimRu
     await extras.close?.();
     throw error;
   }
+  extras.building?.(building);
   const boards = building.boardIds;
   const button = building.summaries().flatMap((board) => board.devices.filter((device) => device.driver === 'gpio-in').map((device) => `${board.board}.${device.name}`))[0];
   event(

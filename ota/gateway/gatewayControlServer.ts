@@ -3,8 +3,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
 import { readJsonBody, sendJson, serveControlSocket } from '../../lib/control/controlSocket.js';
 import { InputError, OsmoseError } from '../../lib/OsmoseError.js';
-import type { RolloutInput } from '../rollout/RolloutInput.js';
 import { rolloutSummary } from '../rollout/rolloutSummary.js';
+import { controlRollout, isRolloutVerb } from './controlRollout.js';
 import type { Gateway } from './Gateway.js';
 import { gatewayStatus } from './gatewayStatus.js';
 import { parseRolloutRequest } from './parseRolloutRequest.js';
@@ -59,11 +59,9 @@ async function route(gateway: Gateway, request: IncomingMessage, response: Serve
       return sendJson(response, 200, summary());
     }
     const verb = parts[2];
-    if (method === 'POST' && parts.length === 3 && (verb === 'pause' || verb === 'resume' || verb === 'abort')) {
-      const body = await readJsonBody(request, 'gateway.bad-body');
-      const input: RolloutInput = verb === 'abort' ? { kind: 'abort', at, ...(typeof body['reason'] === 'string' ? { reason: body['reason'] } : {}) } : { kind: verb, at };
-      fleet.control(input);
-      await fleet.flush();
+    if (method === 'POST' && parts.length === 3 && isRolloutVerb(verb)) {
+      const reason = (await readJsonBody(request, 'gateway.bad-body'))['reason'];
+      await controlRollout(fleet, verb, typeof reason === 'string' ? reason : undefined);
       return sendJson(response, 200, summary());
     }
   }
