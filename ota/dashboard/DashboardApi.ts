@@ -142,6 +142,8 @@ export interface StartRolloutBody {
   readonly maxFailures?: string;
   /** "20s", "5m" */
   readonly healthTimeout?: string;
+  /** Maintenance windows in the building's time zone, such as "Mon-Fri 22:00-06:00"; any time when empty. */
+  readonly window?: readonly string[];
 }
 
 /** A ledger build with its provenance: source commit → build → signature → boards. */
