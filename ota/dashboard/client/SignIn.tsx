@@ -53,7 +53,7 @@ export function SignIn({ session }: { readonly session: Session }) {
       {session.error !== undefined && (
         <span role="alert" class="session-error">
           {session.error.message}
-          {session.error.hint !== undefined && ` ${session.error.hint}`}
+          {session.error.hint !== undefined && <span class="alert-hint">{session.error.hint}</span>}
         </span>
       )}
     </form>

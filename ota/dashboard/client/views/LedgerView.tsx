@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import type { DashboardBuild, DashboardLedger } from '../../DashboardApi.js';
 import { formatTime } from '../formatTime.js';
 import { Loading } from '../Loading.js';
@@ -33,6 +34,9 @@ export function LedgerView() {
 }
 
 function BuildEntry({ build, latest }: { readonly build: DashboardBuild; readonly latest: boolean }) {
+  // A build's commit message has a subject line, then what the ledger records (source, toolchain).
+  const [subject = '', ...lines] = build.message.trim().split('\n');
+  const rest = lines.join('\n').trim();
   return (
     <article class="card build" aria-labelledby={`build-${build.commit}`}>
       <h2 id={`build-${build.commit}`}>
@@ -58,13 +62,25 @@ function BuildEntry({ build, latest }: { readonly build: DashboardBuild; readonl
           <p>
             <code>{shortHash(build.commit)}</code> {formatTime(build.time)}
           </p>
-          <p class="build-message">{build.message}</p>
+          <p class="build-message">{subject}</p>
+          {rest !== '' && (
+            <details>
+              <summary>The whole message</summary>
+              <p class="build-message">{rest}</p>
+            </details>
+          )}
           {build.toolchain !== null && (
-            <p class="muted">
-              {Object.entries(build.toolchain)
-                .map(([name, version]) => `${name} ${version}`)
-                .join(', ')}
-            </p>
+            <details>
+              <summary>Toolchain</summary>
+              <dl class="facts facts-inner">
+                {Object.entries(build.toolchain).map(([name, version]) => (
+                  <Fragment key={name}>
+                    <dt>{name}</dt>
+                    <dd>{version}</dd>
+                  </Fragment>
+                ))}
+              </dl>
+            </details>
           )}
         </li>
         <li>

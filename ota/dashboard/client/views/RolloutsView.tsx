@@ -79,6 +79,15 @@ function CurrentRollout({ current, operator, onDone, onError }: { readonly curre
           {current.done} of {current.total} boards done; wave {current.wave.current} of {current.wave.of}
           {current.wave.allPassed ? ', every wave passed' : ''}.
         </p>
+        <ul class="state-counts" aria-label="Boards by state">
+          {Object.entries(current.boards)
+            .filter(([, count]) => count > 0)
+            .map(([state, count]) => (
+              <li key={state}>
+                {count} <StateChip state={state} />
+              </li>
+            ))}
+        </ul>
       </div>
       <RolloutControls status={current.status} operator={operator} onDone={onDone} onError={onError} />
       <ol class="waves">
@@ -87,8 +96,14 @@ function CurrentRollout({ current, operator, onDone, onError }: { readonly curre
             <h3>
               Wave {wave.wave} <span class="muted">({current.spec.waves[wave.wave - 1] ?? '?'})</span>
             </h3>
-            <ProgressBar percent={wave.percent} label={`Wave ${wave.wave} progress`} />
-            <BoardList boards={wave.boards} />
+            {wave.wave > current.wave.current && wave.boards.length === 0 ? (
+              <p class="muted">Not reached yet.</p>
+            ) : (
+              <>
+                <ProgressBar percent={wave.percent} label={`Wave ${wave.wave} progress`} />
+                <BoardList boards={wave.boards} />
+              </>
+            )}
           </li>
         ))}
       </ol>
