@@ -8,6 +8,8 @@ import { buildBuilding } from '../builder/build/buildBuilding.js';
 import { ledgerRef } from '../builder/ledger/ledgerRef.js';
 import { runCli } from '../cli/runCli.js';
 import type { GatewayStatus } from '../ota/gateway/gatewayStatus.js';
+import { weekdays } from '../ota/rollout/RolloutSpec.js';
+import { rolloutRef } from '../ota/rollout/rolloutRef.js';
 import type { DashboardRollouts } from '../ota/dashboard/DashboardApi.js';
 import { startSimulator, type RunningSimulator } from './startSimulator.js';
 
@@ -186,6 +188,33 @@ describe('the building dashboard in a real browser', () => {
     await page.waitForURL(new RegExp(`#/boards/${canary}$`));
     await page.getByTestId('last-revert').filter({ hasText: /self-test/ }).waitFor();
     await shot('board-reverted');
+  });
+
+  it('pauses, resumes and aborts a rollout from its buttons', async () => {
+    // The latest build (the failing self-test) is not on the lights boards; a maintenance window
+    // three days from today keeps its rollout waiting, whatever the time of day.
+    const day = weekdays[(new Date().getUTCDay() + 3) % 7] ?? 'Sun';
+    await page.goto(`${url}#/rollouts`);
+    await page.getByLabel('Waves').fill('1,100%');
+    await page.getByLabel('Max failures').fill('0');
+    await page.getByLabel('Maintenance window').fill(`${day} 01:00-02:00`);
+    await page.getByRole('button', { name: 'Start rollout' }).click();
+    const statusIs = (text: string): Promise<void> => page.getByTestId('rollout-status').filter({ hasText: new RegExp(`^${text}$`) }).waitFor();
+    await statusIs('waiting-window');
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await statusIs('paused');
+    await shot('rollout-paused');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await statusIs('waiting-window');
+    await page.getByRole('button', { name: 'Abort' }).click();
+    await page.getByLabel('Reason for aborting').fill('tested from the dashboard');
+    await page.getByRole('button', { name: 'Abort', exact: true }).click();
+    await statusIs('aborted');
+    await page.getByText('tested from the dashboard').first().waitFor();
+    // The journal on the ledger says the same.
+    const log = execFileSync('git', ['log', '--format=%B', rolloutRef], { cwd: root, encoding: 'utf8' });
+    expect(log).toMatch(/pause/i);
+    expect(log).toMatch(/tested from the dashboard/);
   });
 
   it("shows the simulated boards' devices: a lamp's level and a display's picture", async () => {

@@ -12,13 +12,14 @@ export function StartRolloutForm({ operator, blockedBy, onDone, onError }: { rea
   const [waves, setWaves] = useState('1,50%,100%');
   const [maxFailures, setMaxFailures] = useState('0');
   const [healthTimeout, setHealthTimeout] = useState('30s');
+  const [windowText, setWindowText] = useState('');
   const [busy, setBusy] = useState(false);
   const why = !operator ? 'sign in as the operator to start a rollout' : blockedBy;
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     setBusy(true);
-    const body: StartRolloutBody = { waves: waves.trim(), maxFailures: maxFailures.trim(), healthTimeout: healthTimeout.trim() };
+    const body: StartRolloutBody = { waves: waves.trim(), maxFailures: maxFailures.trim(), healthTimeout: healthTimeout.trim(), window: windowText.trim() === '' ? [] : [windowText.trim()] };
     try {
       await sendJson<RolloutSummary>('POST', '/api/rollouts', body);
       onError(undefined);
@@ -46,6 +47,11 @@ export function StartRolloutForm({ operator, blockedBy, onDone, onError }: { rea
         <label for="start-health-timeout">Health timeout</label>
         <input id="start-health-timeout" type="text" value={healthTimeout} onInput={(event) => setHealthTimeout(event.currentTarget.value)} aria-describedby="start-health-timeout-help" />
         <small id="start-health-timeout-help">how long a board may take to report healthy: 20s, 5m</small>
+      </div>
+      <div class="field">
+        <label for="start-window">Maintenance window</label>
+        <input id="start-window" type="text" value={windowText} onInput={(event) => setWindowText(event.currentTarget.value)} aria-describedby="start-window-help" placeholder="any time" />
+        <small id="start-window-help">days and hours in the building's time zone: Mon-Fri 22:00-06:00</small>
       </div>
       <div class="field field-submit">
         <button type="submit" disabled={busy || why !== undefined} title={why}>

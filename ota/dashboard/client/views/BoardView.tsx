@@ -1,4 +1,3 @@
-import { Fragment } from 'preact';
 import type { DashboardBoardPage } from '../../DashboardApi.js';
 import { formatBytes } from '../formatBytes.js';
 import { formatTime } from '../formatTime.js';
@@ -6,6 +5,7 @@ import { healthTone } from '../healthLook.js';
 import { HealthHistory } from '../HealthHistory.js';
 import { Loading } from '../Loading.js';
 import { shortHash } from '../shortHash.js';
+import { ToolchainFacts } from '../ToolchainFacts.js';
 import { StateChip } from '../StateChip.js';
 import { useResource } from '../useResource.js';
 import { ViewHeading } from '../ViewHeading.js';
@@ -60,14 +60,7 @@ function BoardDetails({ page }: { readonly page: DashboardBoardPage }) {
               <dd>{ledger.signedBy.length === 0 ? 'no key' : ledger.signedBy.map((key) => <code key={key}>{shortHash(key, 16)} </code>)}</dd>
               <dt>Toolchain</dt>
               <dd>
-                <dl class="facts facts-inner">
-                  {Object.entries(ledger.toolchain).map(([name, version]) => (
-                    <Fragment key={name}>
-                      <dt>{name}</dt>
-                      <dd>{version}</dd>
-                    </Fragment>
-                  ))}
-                </dl>
+                <ToolchainFacts toolchain={ledger.toolchain} />
               </dd>
             </>
           )}

@@ -1,9 +1,9 @@
-import { Fragment } from 'preact';
 import type { DashboardBuild, DashboardLedger } from '../../DashboardApi.js';
 import { formatTime } from '../formatTime.js';
 import { Loading } from '../Loading.js';
 import { boardHref } from '../parseRoute.js';
 import { shortHash } from '../shortHash.js';
+import { ToolchainFacts } from '../ToolchainFacts.js';
 import { useResource } from '../useResource.js';
 import { ViewHeading } from '../ViewHeading.js';
 
@@ -72,14 +72,7 @@ function BuildEntry({ build, latest }: { readonly build: DashboardBuild; readonl
           {build.toolchain !== null && (
             <details>
               <summary>Toolchain</summary>
-              <dl class="facts facts-inner">
-                {Object.entries(build.toolchain).map(([name, version]) => (
-                  <Fragment key={name}>
-                    <dt>{name}</dt>
-                    <dd>{version}</dd>
-                  </Fragment>
-                ))}
-              </dl>
+              <ToolchainFacts toolchain={build.toolchain} />
             </details>
           )}
         </li>
