@@ -1,5 +1,6 @@
 import { benchBoot } from './boot/benchBoot.js';
 import { benchBuild } from './build.js';
+import { dashboardBench } from './dashboard.js';
 import { failoverBench } from './failover.js';
 import { benchFlash } from './flash/benchFlash.js';
 import { heartbeatBench } from './heartbeats.js';
@@ -23,6 +24,7 @@ const benches: Readonly<Record<string, () => Promise<unknown>>> = {
   latency: benchLatency,
   failover: failoverBench,
   presence: presenceBench,
+  dashboard: dashboardBench,
 };
 
 const asked = process.argv.slice(2);

@@ -184,7 +184,18 @@ describe('the building dashboard in a real browser', () => {
     expect(canary).not.toBe('');
     await page.goto(url);
     await until('the canary to show as reverted on the building view', async () => ((await tiles()).find((tile) => tile.board === canary)?.health === 'reverted' ? true : undefined));
-    await page.locator(`[data-board="${canary}"]`).click();
+    // Coloured by version, the boards the halted rollout did not reach stand out as behind.
+    await page.getByRole('radio', { name: 'version' }).check();
+    const canaryTile = page.locator(`[data-board="${canary}"]`);
+    expect(await canaryTile.getAttribute('data-standing')).toBe('behind');
+    expect(await canaryTile.getAttribute('class')).toContain('tone-warn');
+    const standings = await page.locator('[data-standing="latest"]').count();
+    expect(standings).toBeGreaterThan(0);
+    expect(standings).toBeLessThan((await tiles()).length);
+    await shot('building-by-version');
+    await page.getByRole('radio', { name: 'health' }).check();
+    expect(await canaryTile.getAttribute('class')).toContain('tone-bad');
+    await canaryTile.click();
     await page.waitForURL(new RegExp(`#/boards/${canary}$`));
     await page.getByTestId('last-revert').filter({ hasText: /self-test/ }).waitFor();
     await shot('board-reverted');

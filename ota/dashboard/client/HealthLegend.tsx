@@ -1,14 +1,20 @@
+import type { Colouring } from './ColourBy.js';
 import { healthLook } from './healthLook.js';
+import { versionLook } from './versionLook.js';
 
-/** What the tiles' colours mean; each tile says its health in words as well. */
-export function HealthLegend() {
+/** What the tiles' colours mean, for the colouring chosen; each tile says it in words as well. */
+export function HealthLegend({ by }: { readonly by: Colouring }) {
+  const entries =
+    by === 'health'
+      ? healthLook.map((look) => ({ key: look.health, tone: look.tone, name: look.health, label: look.label }))
+      : versionLook.map((look) => ({ key: look.standing, tone: look.tone, name: look.standing, label: look.label }));
   return (
     <div class="legend">
       <h2 class="visually-hidden">Legend</h2>
       <ul class="legend-list">
-        {healthLook.map((look) => (
-          <li key={look.health} class={`legend-item tone-${look.tone}`}>
-            <span class="dot" aria-hidden="true" /> <strong>{look.health}</strong> <span class="muted">{look.label}</span>
+        {entries.map((entry) => (
+          <li key={entry.key} class={`legend-item tone-${entry.tone}`}>
+            <span class="dot" aria-hidden="true" /> <strong>{entry.name}</strong> <span class="muted">{entry.label}</span>
           </li>
         ))}
       </ul>
