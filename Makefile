@@ -39,6 +39,8 @@ build: $(CLI)
 # The demo passphrase protects a throwaway building's root key; never use it for a real one.
 # The building is made afresh in a temporary directory each time (DEMO_DIR=... to keep it elsewhere).
 DEMO_DIR ?= $(or $(TMPDIR),/tmp)/osmose-demo
+# Where the demo's gateway serves the dashboard while the scenario runs (a free port by default).
+DEMO_DASHBOARD ?= 127.0.0.1:0
 OSMOSE := node $(CURDIR)/$(CLI)
 
 demo: system-tools $(CLI)
@@ -61,10 +63,11 @@ demo: system-tools $(CLI)
 	  osmose() { printf '\n$$ osmose %s\n' "$$*" >&2; $$O "$$@"; }; \
 	  badge() { line=$$(osmose sim badge "$$@"); printf '%s\n' "$$line" >&2; echo "$${line%% *}"; }; \
 	  say() { printf '\n== %s\n' "$$*" >&2; $$O sim note "$$*"; }; \
-	  $$O sim --listen 127.0.0.1:0 --heartbeat 200 > .osmose/demo-sim.log 2>&1 & sim=$$!; \
+	  $$O sim --listen 127.0.0.1:0 --dashboard $(DEMO_DASHBOARD) --heartbeat 200 > .osmose/demo-sim.log 2>&1 & sim=$$!; \
 	  trap 'kill -INT $$sim 2>/dev/null || true' EXIT; \
 	  for i in $$(seq 1 600); do $$O sim boards > /dev/null 2>&1 && break; kill -0 $$sim 2>/dev/null || { cat .osmose/demo-sim.log; exit 1; }; sleep 0.1; done; \
 	  osmose sim boards | cut -c1-150; \
+	  grep -m1 '^dashboard on' .osmose/demo-sim.log >&2 || true; \
 	  say "Alice, Bob and Carol show their badges at the entrance: each gets a pseudonym and a key pair; meeting-1 expects them"; \
 	  for i in $$(seq 1 300); do $$O status 2>/dev/null | grep -Eq '^entrance-door +online' && break; sleep 0.1; done; \
 	  alice=$$(badge entrance-door 1001 --to meeting-1 --prefer temperature=22.5); \
