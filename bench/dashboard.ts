@@ -3,7 +3,6 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBuilding } from '../builder/build/buildBuilding.js';
-import { runCli } from '../cli/runCli.js';
 import { writeBoardCredentialsMany } from '../image/diskImage/writeBoardCredentialsMany.js';
 import { SimBuilding } from '../image/sim/SimBuilding.js';
 import { OsmoseError } from '../lib/OsmoseError.js';
@@ -12,6 +11,7 @@ import { startDashboard } from '../ota/dashboard/serveDashboard.js';
 import { Gateway } from '../ota/gateway/Gateway.js';
 import { gatewayStatus } from '../ota/gateway/gatewayStatus.js';
 import { compare } from './measure.js';
+import { initCoworking } from './initCoworking.js';
 
 const heartbeatMs = 200;
 const watchSeconds = 10;
@@ -52,8 +52,7 @@ export async function dashboardBench(): Promise<DashboardBench> {
   const closers: (() => Promise<unknown>)[] = [];
   try {
     progress('making and building the coworking building');
-    const quiet = { cwd: parent, stdout: () => undefined, stderr: (t: string) => process.stderr.write(t), env: { OSMOSE_ROOT_PASSPHRASE: 'bench only' }, interactive: false };
-    if ((await runCli(['init', root, '--template', 'coworking'], quiet)) !== 0) throw new OsmoseError('bench.init-failed', 'osmose init could not make the benchmark building', { data: { root } });
+    await initCoworking(parent, root);
     const epoch = Math.floor(Date.now() / 1000) - 60;
     await buildBuilding({ root, timestamp: epoch });
     const gateway = await Gateway.start({ root, listen: { host: '127.0.0.1', port: 0 }, heartbeatMs });

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBuilding } from '../builder/build/buildBuilding.js';
 import { readLedgerTree } from '../builder/ledger/readLedgerTree.js';
-import { runCli } from '../cli/runCli.js';
 import { writeBoardDirectory } from '../image/boardDirectory/writeBoardDirectory.js';
 import { bundleShim } from '../image/bundleShim.js';
 import { writeBoardCredentialsMany } from '../image/diskImage/writeBoardCredentialsMany.js';
@@ -12,6 +11,7 @@ import type { RescheduleRecord } from '../ota/scheduler/RescheduleRecord.js';
 import { Scheduler } from '../ota/scheduler/Scheduler.js';
 import { LampProcess } from './failover/LampProcess.js';
 import { SimBoardsProcess } from './rollout/SimBoardsProcess.js';
+import { initCoworking } from './initCoworking.js';
 
 /** Heartbeat paces to measure, each with its own building and trials: the gateway's default, and a fast one. */
 const paces = [1_000, 200] as const;
@@ -80,8 +80,7 @@ async function atPace(heartbeatMs: number): Promise<FailoverTrial[]> {
   const closers: (() => Promise<unknown>)[] = [];
   try {
     progress(`${heartbeatMs} ms heartbeats: making and building a building of ${trials} rooms`);
-    const quiet = { cwd: parent, stdout: () => undefined, stderr: (t: string) => process.stderr.write(t), env: { OSMOSE_ROOT_PASSPHRASE: 'bench' }, interactive: false };
-    if ((await runCli(['init', root, '--template', 'coworking'], quiet)) !== 0) throw new Error('could not make the benchmark building');
+    await initCoworking(parent, root);
     await writeFile(join(root, 'building.yaml'), buildingYaml(trials));
     const epoch = Math.floor(Date.now() / 1000) - 120;
     await buildBuilding({ root, timestamp: epoch });

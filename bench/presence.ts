@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildBuilding } from '../builder/build/buildBuilding.js';
-import { runCli } from '../cli/runCli.js';
 import { rawX25519PublicKey } from '../drivers/index.js';
 import { writeBoardCredentialsMany } from '../image/diskImage/writeBoardCredentialsMany.js';
 import { SimBuilding } from '../image/sim/SimBuilding.js';
@@ -14,6 +13,7 @@ import type { PresentPerson } from '../kernel-js/net/gatewayTypes.js';
 import { isOsmoseError, OsmoseError } from '../lib/OsmoseError.js';
 import { Gateway } from '../ota/gateway/Gateway.js';
 import { WaitingJournal } from './presence/WaitingJournal.js';
+import { initCoworking } from './initCoworking.js';
 
 // bench/presence: how fast meeting-1 of the coworking building answers presence, with the
 // gateway and every board in one process as `osmose sim --listen` runs them. Presence is changed at the gateway (its PresenceDirectory, as the people
@@ -90,8 +90,7 @@ export async function presenceBench(): Promise<PresenceBench> {
   const closers: (() => Promise<unknown>)[] = [];
   try {
     progress('making and building the coworking building');
-    const quiet = { cwd: parent, stdout: () => undefined, stderr: (t: string) => process.stderr.write(t), env: { OSMOSE_ROOT_PASSPHRASE: 'bench only' }, interactive: false };
-    if ((await runCli(['init', root, '--template', 'coworking'], quiet)) !== 0) throw new OsmoseError('bench.init-failed', 'osmose init could not make the benchmark building', { data: { root } });
+    await initCoworking(parent, root);
     const epoch = Math.floor(Date.now() / 1000) - 60;
     await buildBuilding({ root, timestamp: epoch });
 
