@@ -233,7 +233,13 @@ describe('the building dashboard in a real browser', () => {
     const display = page.locator('img[alt^="meeting-1-wall.screen"]');
     await display.waitFor();
     await until('the display picture to load', async () => ((await display.evaluate((img) => (img as unknown as { readonly complete: boolean; readonly naturalWidth: number }).complete && (img as unknown as { readonly naturalWidth: number }).naturalWidth)) === 2560 ? true : undefined));
-    await page.getByText('booth-ceiling').first().waitFor();
+    // A press on the door's button, from another shell, lights the room's lamp on the page as it happens.
+    const lamp = page.locator('[data-device="meeting-1-door.lamp"]');
+    const before = await lamp.getAttribute('data-level');
+    expect(await runCli(['-C', root, 'sim', 'press', 'meeting-1-door.button'], { cwd: root, stdout: () => undefined, stderr: () => undefined, env: {}, interactive: false })).toBe(0);
+    const after = before === '1' ? '0' : '1';
+    await page.locator(`[data-device="meeting-1-door.lamp"][data-level="${after}"]`).waitFor();
+    expect(await lamp.textContent()).toContain(after === '1' ? 'on' : 'off');
     await shot('devices');
   });
 });

@@ -42,7 +42,7 @@ function Device({ board, device }: { readonly board: string; readonly device: Da
   if ('level' in device) {
     const on = device.level !== 0;
     return (
-      <span class={`device device-digital ${on ? 'device-on' : 'device-off'}`}>
+      <span class={`device device-digital ${on ? 'device-on' : 'device-off'}`} data-device={`${board}.${device.name}`} data-level={String(device.level)}>
         <span class="lamp" aria-hidden="true" /> <strong>{device.name}</strong> {on ? 'on' : 'off'} <span class="muted">({device.driver === 'gpio-out' ? 'output' : 'input'})</span>
       </span>
     );
