@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { compileApp } from '../builder/compile/compileApp.js';
+import { compileScriptApp } from '../builder/compile/compileScriptApp.js';
 import type { KernelBoardConfig, KernelFragment } from '../kernel-js/boot/KernelImage.js';
 import type { FragmentContext } from '../kernel-js/host/FragmentContext.js';
 import { memoryDevices } from '../kernel-js/host/KernelDevices.js';
@@ -9,6 +10,8 @@ import { linkFragment, type LinkedFragment } from '../kernel-js/host/linkFragmen
 import { linkScriptFragment } from '../kernel-js/run/linkScriptFragment.js';
 import { ScriptEngine } from '../kernel-js/run/ScriptEngine.js';
 import type { ScriptModule } from '../kernel-js/run/ScriptModule.js';
+import { readWasmInterface } from '../userland/abi/readWasmInterface.js';
+import { readScriptSource } from '../userland/abi/scriptContainer.js';
 import { shippedAppsDir } from '../userland/shippedApps.js';
 import { percentiles } from './boot/percentiles.js';
 
@@ -33,38 +36,37 @@ const config: KernelBoardConfig = {
   circuits: [],
 };
 
-// The shipped lights app (userland/apps/lights) as plain JavaScript on the script bridge: what
-// the TypeScript SDK's bundle of the same app does, written out, until the builder makes it.
-const lightsScript: ScriptModule = {
-  format: 1,
-  abi: 3,
-  imports: ['config.device', 'gpio.write', 'presence.count', 'presence.expected'],
-  source: `
-    const host = osmoseHost;
-    const button = host['config.device']('button');
-    const lamp = host['config.device']('lamp');
-    let lit = false;
-    const toggle = () => {
-      const status = host['gpio.write'](lamp, lit ? 0 : 1);
-      if (status === 0) lit = !lit;
-      return status;
-    };
-    const leftEmpty = (present, expected) => {
-      if (present < 0) return present;
-      if (expected < 0) return expected;
-      return present === 0 && expected === 0 && lit ? toggle() : 0;
-    };
-    globalThis.osmoseApp = {
-      handle(kind, source, value) {
-        if (kind === 1) return source === button ? toggle() : 1;
-        if (kind === 9 || kind === 7) return lit ? 0 : toggle();
-        if (kind === 8) return leftEmpty(value, host['presence.expected'](0));
-        if (kind === 10) return leftEmpty(host['presence.count'](), value);
-        return 1;
-      },
-    };
-  `,
-};
+// The shipped lights app (userland/apps/lights/assembly/index.ts) written in plain TypeScript
+// against the TypeScript SDK, line for line, and compiled by the builder's front end.
+const lightsTypeScript = `
+import { app, EventKind, gpio, presence, Status } from 'osmose';
+
+const button = gpio.input('button');
+const lamp = gpio.output('lamp');
+let lit = false;
+
+function toggle(): Status {
+  const status = lamp.write(!lit);
+  if (status === Status.Ok) lit = !lit;
+  return status;
+}
+
+function leftEmpty(present: number, expected: number): Status {
+  if (present < 0) return present;
+  if (expected < 0) return expected;
+  return present === 0 && expected === 0 && lit ? toggle() : Status.Ok;
+}
+
+app({
+  handle(kind, source, value) {
+    if (kind === EventKind.Press) return button.is(source) ? toggle() : Status.Ignored;
+    if (kind === EventKind.Expected || kind === EventKind.Arrived) return lit ? Status.Ok : toggle();
+    if (kind === EventKind.Left) return leftEmpty(value, presence.expectedCount());
+    if (kind === EventKind.NotExpected) return leftEmpty(presence.count(), value);
+    return Status.Ignored;
+  },
+});
+`;
 
 function context(): FragmentContext {
   return {
@@ -132,7 +134,11 @@ export async function scriptAppsBench(): Promise<ScriptAppsBench> {
   const engineLoadMs = performance.now() - loadStart;
 
   const assemblyscript = { bytes: wasm.byteLength, ...measure(() => linkFragment(wasm, context())) };
-  const script = { bytes: Buffer.byteLength(lightsScript.source), engineBytes: engineWasm.byteLength, engineLoadMs, ...measure(() => linkScriptFragment(engine, lightsScript, context())) };
+  const typescript = await compileScriptApp({ app: 'lights', files: new Map([['src/index.ts', lightsTypeScript]]) });
+  if (!typescript.ok) throw new Error(typescript.issues.map((issue) => issue.message).join('\n'));
+  const container = readWasmInterface(typescript.wasm);
+  const lightsScript: ScriptModule = { format: 1, abi: 3, imports: container.imports.map((entry) => `${entry.module}.${entry.name}`), source: readScriptSource(container) ?? '' };
+  const script = { bytes: typescript.wasm.byteLength, engineBytes: engineWasm.byteLength, engineLoadMs, ...measure(() => linkScriptFragment(engine, lightsScript, context())) };
   const result: ScriptAppsBench = { assemblyscript, script };
   report(result);
   return result;
@@ -142,9 +148,9 @@ function report(r: ScriptAppsBench): void {
   const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
   const a = r.assemblyscript;
   const s = r.script;
-  console.log(`script apps: the shipped lights app as AssemblyScript (WebAssembly) and as a script in the board's JavaScript engine (QuickJS in WebAssembly), in one process; ${boots} boots, ${events} button presses each`);
+  console.log(`script apps: the lights app in AssemblyScript (the shipped one) and in plain TypeScript (the same code on the TypeScript SDK, compiled by the builder), in one process; ${boots} boots, ${events} button presses each`);
   console.log(`  link to started   AssemblyScript median ${a.bootMs.median.toFixed(3)} ms (p99 ${a.bootMs.p99.toFixed(3)})   script median ${s.bootMs.median.toFixed(3)} ms (p99 ${s.bootMs.p99.toFixed(3)})   ${(s.bootMs.median / a.bootMs.median).toFixed(1)}×`);
   console.log(`  one press         AssemblyScript ${a.eventMicros.toFixed(2)} µs   script ${s.eventMicros.toFixed(2)} µs   ${(s.eventMicros / a.eventMicros).toFixed(1)}×`);
   console.log(`  memory            AssemblyScript ${a.memoryPages} pages of 64 KiB   script heap ${s.memoryPages} pages`);
-  console.log(`  size              AssemblyScript module ${kb(a.bytes)}   script ${kb(s.bytes)} + the engine ${kb(s.engineBytes)} once per image (started once per board boot: ${s.engineLoadMs.toFixed(1)} ms)`);
+  console.log(`  size              AssemblyScript module ${kb(a.bytes)}   TypeScript module (script and imports) ${kb(s.bytes)} + the engine ${kb(s.engineBytes)} once per image (started once per board boot: ${s.engineLoadMs.toFixed(1)} ms)`);
 }

@@ -8,6 +8,7 @@ export class BudgetExceeded extends Error {}
  */
 export class CallBudget {
   #deadline = Number.POSITIVE_INFINITY;
+  #start = 0;
   readonly #ms: number;
   readonly #clock: () => number;
 
@@ -17,7 +18,23 @@ export class CallBudget {
   }
 
   begin(): void {
-    this.#deadline = this.#clock() + this.#ms;
+    this.#start = this.#clock();
+    this.#deadline = this.#start + this.#ms;
+  }
+
+  /** The budget of one call, in milliseconds. */
+  get ms(): number {
+    return this.#ms;
+  }
+
+  /** Milliseconds on the budget's clock. */
+  now(): number {
+    return this.#clock();
+  }
+
+  /** How long the call has run so far. */
+  elapsed(): number {
+    return this.#clock() - this.#start;
   }
 
   /** Whether the call has run past its deadline. */
