@@ -138,8 +138,10 @@ export class ScriptInstance {
     return used;
   }
 
+  /** Frees the script's runtime; closing twice (a stopped unikernel, then the board) is harmless. */
   close(): void {
-    this.#app?.dispose();
+    if (!this.#runtime.alive) return;
+    if (this.#app?.alive === true) this.#app.dispose();
     this.#vm.dispose();
     this.#runtime.dispose();
   }

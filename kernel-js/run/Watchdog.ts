@@ -67,7 +67,7 @@ export interface WatchdogHealth {
 }
 
 /** Refusals at link time: the same bytes would be refused again, so they are not restarted. */
-const refusals: ReadonlySet<string> = new Set(['kernel.malformed', 'kernel.abi', 'kernel.abi-version', 'kernel.ungranted-import', 'kernel.memory-too-large', 'kernel.no-module']);
+const refusals: ReadonlySet<string> = new Set(['kernel.malformed', 'kernel.abi', 'kernel.abi-version', 'kernel.ungranted-import', 'kernel.memory-too-large', 'kernel.no-module', 'kernel.no-engine']);
 
 /**
  * Runs a unikernel and stops it when it runs away: a call past the board's event budget, memory
