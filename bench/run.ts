@@ -7,7 +7,6 @@ import { heartbeatBench } from './heartbeats.js';
 import { benchLatency } from './latency.js';
 import { presenceBench } from './presence.js';
 import { rolloutBench } from './rollout.js';
-import { scriptAppsBench } from './scriptApps.js';
 import { streamsBench } from './streams.js';
 import { benchValidate } from './validate.js';
 
@@ -26,7 +25,6 @@ const benches: Readonly<Record<string, () => Promise<unknown>>> = {
   failover: failoverBench,
   presence: presenceBench,
   dashboard: dashboardBench,
-  scripts: scriptAppsBench,
 };
 
 const asked = process.argv.slice(2);
