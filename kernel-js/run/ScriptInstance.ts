@@ -18,6 +18,11 @@ export class ScriptOutOfMemory extends Error {
   override readonly name = 'ScriptOutOfMemory';
 }
 
+/** The script does not compile (a syntax error): the module is malformed. */
+export class ScriptCompileError extends Error {
+  override readonly name = 'ScriptCompileError';
+}
+
 /** An uncaught exception of a script's entry point: the watchdog counts it as it counts a WebAssembly trap. */
 export class ScriptTrap extends Error {
   override readonly name = 'ScriptTrap';
@@ -52,8 +57,12 @@ export class ScriptInstance {
   #interrupted = false;
   /** Time the current call spent in host functions: the engine's own time is the call's less this. */
   #hostMs = 0;
+  /** Whether a call is running: compiling the script at link time is on no call's budget. */
+  #inCall = false;
   #output: Uint8Array | Int32Array | undefined;
   #app: QuickJSHandle | undefined;
+  /** The script compiled, not yet run: a function whose body is the script. */
+  readonly #main: QuickJSHandle;
 
   constructor(options: ScriptInstanceOptions) {
     this.#o = options;
@@ -62,7 +71,7 @@ export class ScriptInstance {
     this.#runtime.setMemoryLimit(options.memoryBytes);
     // As a WebAssembly app's fuel counts only its own instructions, the engine is interrupted
     // for its own time past the budget; a host call checks the wall clock, as it does for one.
-    this.#runtime.setInterruptHandler(() => (this.#interrupted ||= budget.elapsed() - this.#hostMs > budget.ms));
+    this.#runtime.setInterruptHandler(() => (this.#interrupted ||= this.#inCall && budget.elapsed() - this.#hostMs > budget.ms));
     const vm = this.#runtime.newContext();
     this.#vm = vm;
     const hostObject = vm.newObject();
@@ -97,11 +106,21 @@ export class ScriptInstance {
     take.dispose();
     vm.setProp(vm.global, 'osmoseHost', hostObject);
     hostObject.dispose();
+    // Compiled here, as a WebAssembly module is compiled when it is linked: the engine's compiler
+    // runs once, outside any call's budget; initialize() then runs the script's top level.
+    const compiled = vm.evalCode(`(function () {\n${options.source}\n})`, options.filename);
+    if (compiled.error !== undefined) {
+      const error = dumpError(vm, compiled.error);
+      compiled.error.dispose();
+      this.close();
+      throw new ScriptCompileError(typeof error === 'object' && error !== null ? `${error.name ?? 'Error'}: ${error.message ?? ''}` : String(error));
+    }
+    this.#main = compiled.value;
   }
 
   /** Runs the script (its top level), which must set `globalThis.osmoseApp`. */
   initialize(): void {
-    this.#budgeted('initialisation', () => this.#vm.evalCode(this.#o.source, this.#o.filename));
+    this.#budgeted('initialisation', () => this.#vm.callFunction(this.#main, this.#vm.undefined));
     const found = this.#vm.getProp(this.#vm.global, 'osmoseApp');
     if (this.#vm.typeof(found) !== 'object') {
       found.dispose();
@@ -142,6 +161,8 @@ export class ScriptInstance {
   close(): void {
     if (!this.#runtime.alive) return;
     if (this.#app?.alive === true) this.#app.dispose();
+    // Undefined only when compiling failed, which closes before #main is set.
+    if ((this.#main as QuickJSHandle | undefined)?.alive === true) this.#main.dispose();
     this.#vm.dispose();
     this.#runtime.dispose();
   }
@@ -151,7 +172,13 @@ export class ScriptInstance {
     this.#o.budget.begin();
     this.#interrupted = false;
     this.#hostMs = 0;
-    const result = run();
+    this.#inCall = true;
+    let result: ReturnType<QuickJSContext['evalCode']>;
+    try {
+      result = run();
+    } finally {
+      this.#inCall = false;
+    }
     if (result.error === undefined) {
       const value = vm.typeof(result.value) === 'number' ? vm.getNumber(result.value) : undefined;
       result.value.dispose();

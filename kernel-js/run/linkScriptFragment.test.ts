@@ -105,6 +105,10 @@ describe('linkScriptFragment', () => {
     expect(ungranted.message).toContain('presence.count (needs presence)');
     expect(refusal(() => linkScriptFragment(engine, script('', ['gpio.explode']), context())).code).toBe('kernel.abi');
     expect(refusal(() => linkScriptFragment(engine, { ...lights, abi: 99 }, context())).code).toBe('kernel.abi-version');
+    // A script that does not compile is a malformed module, refused when it is linked (compiled), not when it first runs.
+    const broken = refusal(() => linkScriptFragment(engine, script('globalThis.osmoseApp = { handle( {', []), context()));
+    expect(broken.code).toBe('kernel.malformed');
+    expect(broken.message).toMatch(/SyntaxError/);
   });
 
   it('gives the script only the functions it declared: anything else is not there to call', () => {

@@ -7,7 +7,7 @@ import { FragmentHost } from '../host/FragmentHost.js';
 import type { LinkedFragment } from '../host/linkFragment.js';
 import { CallBudget } from './CallBudget.js';
 import type { ScriptEngine } from './ScriptEngine.js';
-import { abiFunctionOf, ScriptBudgetExceeded, ScriptInstance, ScriptOutOfMemory, ScriptTrap } from './ScriptInstance.js';
+import { abiFunctionOf, ScriptBudgetExceeded, ScriptCompileError, ScriptInstance, ScriptOutOfMemory, ScriptTrap } from './ScriptInstance.js';
 import type { ScriptModule } from './ScriptModule.js';
 
 const { status } = abiCodes;
@@ -65,7 +65,14 @@ export function linkScriptFragment(engine: ScriptEngine, module: ScriptModule, c
   host.memory = scratch;
   const implementations = host.implementations();
   const budget = new CallBudget(context.budgetMs, context.clock ?? performance.now.bind(performance));
-  const script = new ScriptInstance({ engine, source: module.source, filename: `${fragment.app}.js`, imports, functions: implementations, scratch, memoryBytes: context.memoryPages * pageBytes, budget });
+  let script: ScriptInstance;
+  try {
+    script = new ScriptInstance({ engine, source: module.source, filename: `${fragment.app}.js`, imports, functions: implementations, scratch, memoryBytes: context.memoryPages * pageBytes, budget });
+  } catch (error) {
+    host.close();
+    if (!(error instanceof ScriptCompileError)) throw error;
+    throw new KernelError('kernel.malformed', `the script of ${fragment.instance} does not compile: ${error.message}`, { hint: 'build the image again with osmose build, which bundles the app', data });
+  }
   const watched = <T>(run: () => T): T => {
     try {
       return run();
