@@ -55,15 +55,16 @@ describe('osmose build on the coworking building', () => {
   it('builds every board, compiling each app once, and records one ledger commit', async () => {
     first = await buildBuilding({ root, timestamp: 1_800_000_000 });
     expect(first.upToDate).toBe(false);
-    // booth-lights is the lights app placed otherwise: one compile serves both.
-    expect(first.counts).toMatchObject({ boards: 21, changed: 21, modules: 7, compiles: 6, cacheHits: 1 });
+    // booth-lights is the lights app placed otherwise: one compile serves both. The eighth module
+    // is the script engine that runs the two apps in plain TypeScript (wallpaper, wayfinding).
+    expect(first.counts).toMatchObject({ boards: 21, changed: 21, modules: 8, compiles: 6, cacheHits: 1 });
     expect(first.ledger.created).toBe(true);
     expect(ledgerHead()).toBe(first.ledger.commit);
     git('fsck', '--strict');
 
     const files = git('ls-tree', '-r', '--name-only', ledgerRef).trim().split('\n');
-    // Six boards run lights, yet the ledger holds one lights module: one wasm per app.
-    expect(files.filter((f) => f.startsWith('artifacts/'))).toHaveLength(6);
+    // Six boards run lights, yet the ledger holds one lights module: one wasm per app, and one script engine for the six boards of the two TypeScript apps.
+    expect(files.filter((f) => f.startsWith('artifacts/'))).toHaveLength(7);
     expect(files.filter((f) => f.startsWith('manifests/'))).toHaveLength(21);
     const lights = lightsBoards.map((board) => manifest(board).modules.find((m) => m.app === 'lights')?.wasm);
     expect(new Set(lights).size).toBe(1);
@@ -156,16 +157,16 @@ describe('osmose build on the coworking building', () => {
   });
 
   it('shows progress on a terminal, and reports per board as JSON', async () => {
-    await edit('apps/wayfinding/assembly/index.ts', (text) => `${text}\n// a comment is a source change: compiled again, same module\n`);
+    await edit('apps/wayfinding/src/index.ts', (text) => `${text}\n// a comment is a source change: compiled again, same module\n`);
     let stderr = '';
     let stdout = '';
     const terminal = { cwd: root, stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), env: {}, interactive: true };
     expect(await runCli(['build'], terminal)).toBe(0);
     expect(stderr).toMatch(/compiling +\[/);
     expect(stderr).toMatch(/boards +\[/);
-    expect(stdout).toMatch(/^built 21 boards in [\d.]+ s: 0 changed; 7 modules, 1 compiled, 6 from the cache$/m);
+    expect(stdout).toMatch(/^built 21 boards in [\d.]+ s: 0 changed; 8 modules, 1 compiled, 6 from the cache$/m);
 
-    await edit('apps/wayfinding/assembly/index.ts', (text) => `${text}// and another\n`);
+    await edit('apps/wayfinding/src/index.ts', (text) => `${text}// and another\n`);
     stdout = '';
     expect(await runCli(['build', '--json'], { ...terminal, interactive: false })).toBe(0);
     const report = JSON.parse(stdout) as BuildReport & { ok: boolean };
@@ -174,6 +175,28 @@ describe('osmose build on the coworking building', () => {
     expect(report.boards).toHaveLength(21);
     expect(report.boards.every((board) => !board.changed && /^[0-9a-f]{64}$/.test(board.image))).toBe(true);
     expect(typeof report.ms).toBe('number');
+  });
+
+  it('rebuilds only the TypeScript app that changed; the engine is one module of the ledger, in the images of their boards only', async () => {
+    const walls = ['meeting-1-wall', 'meeting-2-wall', 'open-space-wall'];
+    const guides = ['entrance-guide', 'corridor-guide-1', 'corridor-guide-2'];
+    await edit('apps/wallpaper/src/index.ts', (text) => text.replaceAll("'free'", "'available'"));
+    const report = await buildBuilding({ root });
+    expect(report.counts).toMatchObject({ compiles: 1, changed: walls.length });
+    expect(changed(report).sort()).toEqual(walls);
+    const engine = manifest('meeting-1-wall').modules.find((module) => module.app === 'osmose:engine');
+    expect(engine?.bytes).toBeGreaterThan(400_000);
+    for (const board of [...walls, ...guides]) expect(manifest(board).modules.find((module) => module.app === 'osmose:engine')?.wasm, board).toBe(engine?.wasm);
+    for (const board of lightsBoards) expect(manifest(board).modules.map((module) => module.app), board).toEqual(['lights']);
+    const artifacts = git('ls-tree', '--name-only', `${ledgerRef}:artifacts`).split('\n').filter((name) => name !== '');
+    expect(artifacts.filter((name) => name === `${engine?.wasm}.wasm`)).toHaveLength(1);
+    // The script is in its module: the new text is there, and the module imports what the app calls.
+    const wallpaper = manifest('meeting-1-wall').modules.find((module) => module.app === 'wallpaper');
+    const bytes = execFileSync('git', ['-C', root, 'cat-file', 'blob', `${ledgerRef}:artifacts/${wallpaper?.wasm}.wasm`]);
+    expect(WebAssembly.Module.imports(new WebAssembly.Module(bytes)).map((entry) => `${entry.module}.${entry.name}`)).toContain('presence.count');
+    expect(bytes.toString('utf8')).toContain('available');
+    await edit('apps/wallpaper/src/index.ts', (text) => text.replaceAll("'available'", "'free'"));
+    expect((await buildBuilding({ root })).counts).toMatchObject({ compiles: 0, changed: walls.length });
   });
 
   it('answers from the ledger what a board runs and since when', async () => {

@@ -1,4 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { encodeScriptContainer } from '../userland/abi/scriptContainer.js';
+import { ScriptEngine } from '../kernel-js/run/ScriptEngine.js';
 import { uleb } from '../userland/abi/versionSection.js';
 import type { KernelBoardConfig } from '../kernel-js/boot/KernelImage.js';
 import { simBoardBuses } from '../drivers/index.js';
@@ -88,6 +92,69 @@ function watch(wasm: Uint8Array, options: Partial<WatchdogOptions> = {}) {
 }
 
 const generous = 20_000;
+
+describe("kernel-js's watchdog, for an app in plain TypeScript (run in the board's script engine)", () => {
+  let engine: ScriptEngine;
+  beforeAll(async () => {
+    engine = await ScriptEngine.load(await readFile(createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm')));
+  });
+  const script = (source: string, imports: readonly string[] = []): Uint8Array => encodeScriptContainer({ imports, source });
+
+  it('runs it: a press turns the lamp on, through the same host functions', async () => {
+    const app = script("const lamp = osmoseHost['config.device']('lamp'); let on = 0; globalThis.osmoseApp = { handle(kind) { if (kind !== 1) return 1; on = 1 - on; return osmoseHost['gpio.write'](lamp, on); } };", ['config.device', 'gpio.write']);
+    const { dog, outputs, until, stops } = watch(app, { engine });
+    await until(() => dog.health().running);
+    dog.input('button', 1);
+    await until(() => outputs.length === 1);
+    expect(outputs).toEqual([['lamp', 1]]);
+    expect(stops).toEqual([]);
+  }, generous);
+
+  it('stops a handler that never returns, records why, and restarts the unikernel', async () => {
+    const { dog, stops, until, readies } = watch(script('globalThis.osmoseApp = { handle() { for (;;) {} } };'), { engine });
+    await until(() => readies() === 1);
+    dog.input('button', 1);
+    await until(() => stops.length === 1);
+    expect(stops[0]?.error.code).toBe('watchdog.event-budget');
+    expect(stops[0]?.restartInMs).not.toBeNull();
+    await until(() => readies() === 2);
+    expect(dog.health()).toMatchObject({ running: true, runs: 2 });
+  }, generous);
+
+  it("stops one whose heap grows past the board's memory", async () => {
+    const { dog, stops, until, readies } = watch(script('const all = []; globalThis.osmoseApp = { handle() { for (let i = 0; i < 100000; i++) all.push({ i, list: [i, i] }); return 0; } };'), { engine });
+    await until(() => readies() === 1);
+    dog.input('button', 1);
+    await until(() => stops.length === 1);
+    expect(stops[0]?.error).toMatchObject({ code: 'watchdog.memory', data: { limit: 4 } });
+  }, generous);
+
+  it('counts uncaught exceptions as traps, and stops a storm of them', async () => {
+    const { dog, stops, until, readies } = watch(script("globalThis.osmoseApp = { handle() { throw new Error('broken'); } };"), { engine, trapStorm: { count: 3, windowMs: 3_600_000 } });
+    await until(() => readies() === 1);
+    dog.input('button', 1);
+    dog.input('button', 0);
+    await until(() => dog.health().traps === 2);
+    expect(stops).toEqual([]);
+    dog.input('button', 1);
+    await until(() => stops.length === 1);
+    expect(stops[0]?.error.code).toBe('watchdog.trap-storm');
+    expect(stops[0]?.error.message).toContain('broken');
+  }, generous);
+
+  it('refuses, without restarting, a script that calls a function its policy does not grant', async () => {
+    const { stops, until } = watch(script("globalThis.osmoseApp = { handle() { return osmoseHost['serial.write'](1, 'x'); } };", ['serial.write']), { engine });
+    await until(() => stops.length === 1);
+    expect(stops[0]?.error.code).toBe('kernel.ungranted-import');
+    expect(stops[0]?.restartInMs).toBeNull();
+  }, generous);
+
+  it('refuses a script app when the image carries no engine', async () => {
+    const { stops, until } = watch(script('globalThis.osmoseApp = { handle() { return 0; } };'));
+    await until(() => stops.length === 1);
+    expect(stops[0]?.error.code).toBe('kernel.no-engine');
+  }, generous);
+});
 
 describe("kernel-js's watchdog", () => {
   let lights: Uint8Array;

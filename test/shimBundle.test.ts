@@ -37,6 +37,13 @@ describe('the shim bundle', () => {
     expect(bundle.gzipBytes).toBeLessThan(bundle.bytes);
   });
 
+  it('boots a board whose app is in plain TypeScript: the engine travels in its image and runs in the bundled shim', async () => {
+    const dir = join(parent, 'meeting-1-wall');
+    await writeBoardDirectory(root, 'meeting-1-wall', dir);
+    const { stdout } = await run(process.execPath, [bundle.file, dir, '--once', '--json'], { cwd: parent });
+    expect(JSON.parse(stdout)).toMatchObject({ board: 'meeting-1-wall', unikernel: { running: true, stops: [], traps: 0 } });
+  });
+
   it('boots a real coworking board directory: node bundle.mjs BOARD_DIR --once --json reports the unikernel running', async () => {
     const dir = join(parent, 'meeting-1-door');
     await writeBoardDirectory(root, 'meeting-1-door', dir);

@@ -9,6 +9,7 @@ import { runCli } from '../cli/runCli.js';
 import { decodeWav, encodeWav } from '../drivers/index.js';
 import { simControlSocket } from '../image/sim/simControlServer.js';
 import { startSimulator } from './startSimulator.js';
+import { inflateSync } from 'node:zlib';
 
 // `osmose sim` as a user runs it: the built program in its own process, driven from "another
 // shell" (the CLI run in-process here) through its control socket.
@@ -91,6 +92,17 @@ describe('osmose sim', () => {
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(png.readUInt32BE(16)).toBe(2560);
     expect(png.readUInt32BE(20)).toBe(1440);
+    // The wallpaper app (in plain TypeScript, run by the board's script engine) drew the room's
+    // name on white: black pixels in the middle band only. One IDAT of unfiltered RGB rows.
+    const idat = png.indexOf('IDAT');
+    const rows = inflateSync(png.subarray(idat + 4, idat + 4 + png.readUInt32BE(idat - 4)));
+    const dark = (y: number): number => {
+      let count = 0;
+      for (let x = 0; x < 2560; x++) if (rows[y * (2560 * 3 + 1) + 1 + x * 3] === 0) count++;
+      return count;
+    };
+    expect(dark(100)).toBe(0);
+    expect(Math.max(...Array.from({ length: 200 }, (_, i) => dark(620 + i)))).toBeGreaterThan(100);
   });
 
   it('plays a WAV file into a microphone and saves what a speaker played', async () => {

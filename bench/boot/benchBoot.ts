@@ -7,6 +7,7 @@ import { ms } from '../measure.js';
 import { residentSize, runNode, timeToOutput } from './childProcess.js';
 import { coworkingBoards } from './coworkingBoards.js';
 import { percentiles, type Percentiles } from './percentiles.js';
+import { scriptAppsBench } from './scriptApps.js';
 
 const boots = 1_000;
 const baselineRuns = 40;
@@ -116,6 +117,8 @@ export async function benchBoot(): Promise<void> {
   } finally {
     await build.remove();
   }
+  // The same app in AssemblyScript and in plain TypeScript, in one process (issue 10).
+  await scriptAppsBench();
 }
 
 /** The boards whose unikernel starts, by name; and the others, with why they stopped. */

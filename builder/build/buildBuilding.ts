@@ -1,17 +1,22 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { version as esbuildVersion } from 'esbuild';
 import { Metadata, MetadataKind, type Targets } from '@tufjs/models';
 import git from 'isomorphic-git';
 import { boardsById } from '../../boards/boardsById.js';
 import type { Capability } from '../../lib/capabilities.js';
 import { InputError } from '../../lib/OsmoseError.js';
 import { readWasmInterface } from '../../userland/abi/readWasmInterface.js';
+import { scriptEngineModule } from '../../userland/abi/scriptContainer.js';
+import { scriptSdkDigest } from '../../userland/sdk/scriptSdkSources.js';
 import { ArtifactCache } from '../cache/ArtifactCache.js';
 import { inputKey, sha256 } from '../cache/inputKey.js';
 import { appClips, clipsFolder, type AppClip } from '../compile/appClips.js';
 import { checkCapabilities } from '../compile/checkCapabilities.js';
 import { checkMemoryLimit } from '../compile/checkMemoryLimit.js';
 import { compileApp, type CompiledImport } from '../compile/compileApp.js';
+import { compileScriptApp, scriptEntry } from '../compile/compileScriptApp.js';
+import { readScriptEngine } from '../compile/readScriptEngine.js';
 import { toolchainIdentity, toolchainVersion, type ToolchainIdentity } from '../compile/toolchain.js';
 import { ledgerLayout } from '../ledger/ledgerLayout.js';
 import { readJson } from '../ledger/ledgerHistory.js';
@@ -151,6 +156,7 @@ export async function buildBuilding(options: BuildOptions): Promise<BuildReport>
     const configBytes = json(config);
     const configDigest = sha256(configBytes);
     const apps = [...new Set(config.fragments.map((fragment) => fragment.app))];
+    if (apps.some((app) => modules.byApp.get(app)?.script === true)) apps.push(scriptEngineModule);
     const clips = boardClips(apps.flatMap((app) => modules.byApp.get(app)?.clips ?? []));
     const built = inputKey({ config: configDigest, ...Object.fromEntries(apps.map((app) => [`wasm:${app}`, modules.byApp.get(app)?.digest ?? ''])) });
     // A board that is down keeps the image it had: it is dead, and takes nothing until it is back.
@@ -257,6 +263,8 @@ interface Module {
   readonly sourceFolder: string;
   /** The clips the app ships (clips/**\/*.wav), checked; not compile inputs, so a new clip compiles nothing. */
   readonly clips: readonly AppClip[];
+  /** Whether it is an app in plain TypeScript, run by the board's script engine (docs/typescript-apps.md). */
+  readonly script: boolean;
 }
 
 /** One module per app that runs anywhere, from the cache when its inputs are there, with the app's clips checked. */
@@ -290,14 +298,16 @@ async function compileModules(
     const clips = appClips({ app: app.name, source: folder, files: clipFiles });
     issues.push(...clips.issues);
     const source = inputKey(digests);
-    const key = inputKey({ source, toolchain: toolchainVersion, sdk: toolchain.sdk, target });
+    // An app folder with src/index.ts and no assembly/index.ts is in plain TypeScript.
+    const script = files.has(scriptEntry) && !files.has('assembly/index.ts');
+    const key = script ? inputKey({ source, bundler: esbuildVersion, sdk: scriptSdkDigest(), target: 'script' }) : inputKey({ source, toolchain: toolchainVersion, sdk: toolchain.sdk, target });
     let wasm = await cache.get(key);
     let imports: readonly CompiledImport[];
     if (wasm !== undefined) {
       cacheHits++;
       imports = readWasmInterface(wasm).imports.map(({ module, name, kind }) => ({ module, name, kind }));
     } else {
-      const result = await compileApp({ app: app.name, source: folder, files });
+      const result = await (script ? compileScriptApp : compileApp)({ app: app.name, source: folder, files });
       compiles++;
       if (!result.ok) {
         issues.push(...result.issues);
@@ -307,8 +317,13 @@ async function compileModules(
       imports = result.imports;
       await cache.put(key, wasm);
     }
-    byApp.set(app.name, { wasm, digest: sha256(wasm), source, imports, sourceFolder: folder, clips: clips.clips });
+    byApp.set(app.name, { wasm, digest: sha256(wasm), source, imports, sourceFolder: folder, clips: clips.clips, script });
     onProgress?.({ phase: 'compile', app: app.name, done: done + 1, total: apps.length });
+  }
+  // The engine that runs the TypeScript apps: one module of the ledger, in the image of every board that runs one.
+  if ([...byApp.values()].some((module) => module.script)) {
+    const engine = await readScriptEngine();
+    byApp.set(scriptEngineModule, { wasm: engine, digest: sha256(engine), source: 'quickjs-emscripten', imports: [], sourceFolder: '', clips: [], script: false });
   }
   return { byApp, issues, compiles, cacheHits };
 }

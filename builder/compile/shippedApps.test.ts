@@ -10,6 +10,7 @@ import { templatesDir } from '../init/templatesDir.js';
 import { formatIssues } from '../validate/formatIssues.js';
 import { checkCapabilities } from './checkCapabilities.js';
 import { compileApp } from './compileApp.js';
+import { compileScriptApp, scriptEntry } from './compileScriptApp.js';
 
 function appFiles(name: string): Map<string, string> {
   const dir = join(shippedAppsDir(), name);
@@ -33,9 +34,11 @@ describe('the apps that ship with osmose', () => {
   });
 
   it.each(apps)('%s compiles, and imports nothing the coworking policies do not grant it', async (name) => {
-    const result = await compileApp({ app: name, files: appFiles(name) });
+    const files = appFiles(name);
+    // wallpaper and wayfinding are in plain TypeScript (docs/typescript-apps.md): a module with no memory of its own.
+    const result = await (files.has(scriptEntry) ? compileScriptApp : compileApp)({ app: name, files });
     if (!result.ok) throw new Error(formatIssues(result.issues));
-    expect(readWasmInterface(result.wasm).memory?.initial).toBeLessThanOrEqual(1);
+    expect(readWasmInterface(result.wasm).memory?.initial ?? 0).toBeLessThanOrEqual(1);
     const rule = policies.rules?.find((candidate) => candidate.app === name);
     const granted: Capability[] = [...alwaysGranted, ...(rule?.allow ?? [])];
     expect(checkCapabilities({ app: name, board: 'any', imports: result.imports, granted })).toEqual([]);
@@ -44,6 +47,18 @@ describe('the apps that ship with osmose', () => {
     const used = new Set(checkCapabilities({ app: name, board: 'any', imports: result.imports, granted: alwaysGranted }).flatMap((issue) => issue.missing));
     if (rule?.allow?.includes('channel') === true) used.add('channel');
     expect([...(rule?.allow ?? [])].sort()).toEqual([...used].sort());
+  });
+});
+
+describe('docs/typescript-apps.md', () => {
+  const guide = readFileSync(new URL('../../docs/typescript-apps.md', import.meta.url), 'utf8');
+  const examples = [...guide.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '').filter((code) => code.includes('app({'));
+
+  it.each(examples.map((code, i) => [i + 1, code]))('example %i compiles', async (_, code) => {
+    expect(examples.length).toBeGreaterThanOrEqual(1);
+    const result = await compileScriptApp({ app: 'example', files: new Map([[scriptEntry, code]]) });
+    if (!result.ok) throw new Error(formatIssues(result.issues));
+    expect(result.imports.map((entry) => `${entry.module}.${entry.name}`)).toContain('display.text');
   });
 });
 

@@ -52,7 +52,8 @@ describe('templateFiles', () => {
     expect(appsReadme).toContain('userland/');
     expect(appsReadme).toContain('docs/abi.md');
     for (const app of building.apps ?? []) {
-      expect(files.get(`${app.source}/assembly/index.ts`), app.name).toMatch(/from "osmose"/);
+      // AssemblyScript apps start at assembly/index.ts; those in plain TypeScript (wallpaper, wayfinding) at src/index.ts.
+      expect(files.get(`${app.source}/assembly/index.ts`) ?? files.get(`${app.source}/src/index.ts`), app.name).toMatch(/from ["']osmose["']/);
       expect(files.has(`${app.source}/README.md`), app.name).toBe(true);
     }
     // Only the apps the building names are copied.
@@ -145,8 +146,8 @@ describe('templateFiles', () => {
       const acrossCircuits = new Set((building.apps ?? []).filter((app) => boardsBound(app).some((count) => count > 1)).map((app) => app.name));
       const services: Record<string, string> = { presence: 'presence', channel: 'channel', network: 'network.external' };
       for (const app of building.apps ?? []) {
-        const source = files.get(`${app.source}/assembly/index.ts`) ?? '';
-        const imported = /import \{([^}]*)\} from "osmose"/.exec(source)?.[1]?.split(',').map((name) => name.trim()) ?? [];
+        const source = files.get(`${app.source}/assembly/index.ts`) ?? files.get(`${app.source}/src/index.ts`) ?? '';
+        const imported = /import \{([^}]*)\} from ["']osmose["']/.exec(source)?.[1]?.split(',').map((name) => name.trim()) ?? [];
         const needed = new Set<string>();
         for (const alias of app.needs ?? []) {
           for (const device of index.devices.filter((d) => d.alias === alias)) needed.add(driverSpecsByName.get(device.driver)?.capability ?? '?');

@@ -25,6 +25,8 @@ import { chooseSlot, type BootChoice } from './chooseSlot.js';
 import { confirmedState } from './confirmedState.js';
 import { enclaveSecret } from './enclaveSecret.js';
 import { realBoardBuses } from './realBoardBuses.js';
+import { ScriptEngine } from '../run/ScriptEngine.js';
+import { scriptEngineModule } from '../../userland/abi/scriptContainer.js';
 
 export interface BootHealth {
   readonly board: string;
@@ -146,8 +148,12 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
     ...(options.onRecording === undefined ? {} : { onRecording: options.onRecording }),
     ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
   });
+  // Apps in plain TypeScript run in the script engine the image carries, started once for all of them.
+  const engineBytes = slot.modules.get(scriptEngineModule);
+  const engine = engineBytes === undefined ? undefined : await ScriptEngine.load(engineBytes);
   const watchdog = new Watchdog({
     ...options,
+    ...(engine === undefined ? {} : { engine }),
     digital: devices.digital,
     displays: displaysOf(devices),
     drivers: devices.opened,

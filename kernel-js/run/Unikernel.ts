@@ -1,8 +1,11 @@
 import { abiDefinition } from '../../userland/abi/index.js';
 import type { KernelBoardConfig } from '../boot/KernelImage.js';
 import type { KernelDevices } from '../host/KernelDevices.js';
-import { linkFragment, type LinkedFragment } from '../host/linkFragment.js';
+import type { FragmentContext } from '../host/FragmentContext.js';
+import type { LinkedFragment } from '../host/linkFragment.js';
 import { KernelError } from '../KernelError.js';
+import { linkAppFragment } from './linkAppFragment.js';
+import type { ScriptEngine } from './ScriptEngine.js';
 
 export interface UnikernelOptions {
   readonly config: KernelBoardConfig;
@@ -21,6 +24,8 @@ export interface UnikernelOptions {
   readonly fatal: (error: KernelError) => void;
   readonly now?: () => number;
   readonly schedule?: (delayMs: number, periodMs: number, fire: () => void) => () => void;
+  /** The board's script engine, started at boot when the image carries one (apps in plain TypeScript). */
+  readonly engine?: ScriptEngine;
 }
 
 interface QueuedEvent {
@@ -57,7 +62,7 @@ export class Unikernel {
     for (const fragment of o.config.fragments) {
       const bytes = o.modules.get(fragment.app);
       if (bytes === undefined) throw new KernelError('kernel.no-module', `the image has no module for ${fragment.app}, which ${fragment.instance} runs`, { data: { app: fragment.app } });
-      const linked: LinkedFragment = linkFragment(bytes, {
+      const context: FragmentContext = {
         config: o.config,
         fragment,
         devices: o.devices,
@@ -68,7 +73,8 @@ export class Unikernel {
         monotonic: () => (o.now ?? Date.now)() - started,
         schedule: o.schedule ?? realSchedule,
         raise: (kind, source, value) => this.#raise({ fragment: linked, kind, source, value }),
-      });
+      };
+      const linked: LinkedFragment = linkAppFragment(bytes, context, o.engine);
       this.#fragments.push(linked);
     }
     for (const fragment of this.#fragments) {

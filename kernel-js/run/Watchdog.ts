@@ -9,10 +9,13 @@ import type { KernelChannel } from '../host/KernelChannels.js';
 import { memoryDevices, type KernelDevices, type KernelDigital } from '../host/KernelDevices.js';
 import { KernelError } from '../KernelError.js';
 import { Unikernel } from './Unikernel.js';
+import type { ScriptEngine } from './ScriptEngine.js';
 
 export interface WatchdogOptions {
   readonly config: KernelBoardConfig;
   readonly modules: ReadonlyMap<string, Uint8Array>;
+  /** The board's script engine, when its image carries apps in plain TypeScript. */
+  readonly engine?: ScriptEngine;
   /** The board's limits (boards/<id>.ts). */
   readonly limits: { readonly memoryPages: number; readonly eventBudgetMs: number };
   /** This many traps within windowMs stop the unikernel. */
@@ -64,7 +67,7 @@ export interface WatchdogHealth {
 }
 
 /** Refusals at link time: the same bytes would be refused again, so they are not restarted. */
-const refusals: ReadonlySet<string> = new Set(['kernel.malformed', 'kernel.abi', 'kernel.abi-version', 'kernel.ungranted-import', 'kernel.memory-too-large', 'kernel.no-module']);
+const refusals: ReadonlySet<string> = new Set(['kernel.malformed', 'kernel.abi', 'kernel.abi-version', 'kernel.ungranted-import', 'kernel.memory-too-large', 'kernel.no-module', 'kernel.no-engine']);
 
 /**
  * Runs a unikernel and stops it when it runs away: a call past the board's event budget, memory
@@ -171,6 +174,7 @@ export class Watchdog {
       trap: (instance, message) => this.#trap(run, instance, message),
       fatal: (error) => this.#stop(run, error.toJSON()),
       ...(this.#o.now === undefined ? {} : { now: this.#o.now }),
+      ...(this.#o.engine === undefined ? {} : { engine: this.#o.engine }),
     });
     this.#kernel = kernel;
     try {

@@ -1,6 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { createRequire } from 'node:module';
 import { compileApp } from '../../builder/compile/compileApp.js';
+import { compileScriptApp, scriptEntry } from '../../builder/compile/compileScriptApp.js';
+import { CallBudget } from '../../kernel-js/run/CallBudget.js';
+import { ScriptEngine } from '../../kernel-js/run/ScriptEngine.js';
+import { ScriptInstance } from '../../kernel-js/run/ScriptInstance.js';
+import { scriptSection } from '../../userland/abi/scriptContainer.js';
 import { formatIssues } from '../../builder/validate/formatIssues.js';
 import { abiDefinition } from '../../userland/abi/abiDefinition.js';
 import type { HostImports } from '../../userland/abi/HostImports.js';
@@ -9,7 +15,8 @@ import { shippedAppsDir } from '../../userland/shippedApps.js';
 // A fake board for testing one app: the host side of the ABI, typed from the ABI definition
 // (HostImports) as kernel-js's host is, recording every call the app makes to a device or
 // service in a readable form. A test links only the modules the app imports, so a module
-// the app was not given fails to link: the capability boundary, as on a board.
+// the app was not given fails to link: the capability boundary, as on a board. An app in plain
+// TypeScript (src/index.ts) runs in the board's script engine on the same fake host functions.
 
 type Codes<T extends Record<string, { code: number }>> = { readonly [K in keyof T]: number };
 const codesOf = <T extends Record<string, { code: number }>>(table: T): Codes<T> =>
@@ -23,6 +30,9 @@ export const EventKind = codesOf(abiDefinition.events);
 export const LogLevel = codesOf(abiDefinition.logLevels);
 
 export type ModuleName = keyof HostImports;
+
+/** The board's script engine, started by the first script app compiled. */
+let engine: ScriptEngine | undefined;
 /** A host function by its import name, such as `gpio.write`. */
 export type FunctionName = { [M in ModuleName]: `${M}.${keyof HostImports[M] & string}` }[ModuleName];
 
@@ -41,8 +51,10 @@ export async function compileShippedApp(name: string): Promise<CompiledApp> {
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (entry.isFile()) files.set(relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'), readFileSync(join(entry.parentPath, entry.name), 'utf8'));
   }
-  const result = await compileApp({ app: name, files });
+  const script = files.has(scriptEntry) && !files.has('assembly/index.ts');
+  const result = await (script ? compileScriptApp : compileApp)({ app: name, files });
   if (!result.ok) throw new Error(formatIssues(result.issues));
+  if (script) engine ??= await ScriptEngine.load(readFileSync(createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm')));
   const functions = result.imports.map((i) => `${i.module}.${i.name}`);
   return {
     module: new WebAssembly.Module(result.wasm),
@@ -158,12 +170,33 @@ export class FakeBoard {
   link(module: WebAssembly.Module, modules: readonly ModuleName[]): RunningApp {
     const all = this.imports();
     const given: Partial<HostImports> = Object.fromEntries(modules.map((name) => [name, all[name]]));
+    const [script] = WebAssembly.Module.customSections(module, scriptSection);
+    if (script !== undefined) return this.#linkScript(module, new TextDecoder().decode(script), given);
     const instance = new WebAssembly.Instance(module, given);
     this.memory = instance.exports['memory'] as WebAssembly.Memory;
     (instance.exports['_initialize'] as () => void)();
     const start = instance.exports['start'] as (() => number) | undefined;
     const handle = instance.exports['handle'] as (kind: number, source: number, value: number) => number;
     return { start: () => start?.(), handle: (kind, source, value) => handle(kind, source, value) };
+  }
+
+  /**
+   * A script app on this board: the engine runs it with the given modules' functions, which
+   * read and write a scratch memory as they would a module's. A module it imports and was not
+   * given fails the link as a WebAssembly import would, naming it.
+   */
+  #linkScript(module: WebAssembly.Module, source: string, given: Partial<HostImports>): RunningApp {
+    if (engine === undefined) throw new Error('compile the app with compileShippedApp first: it starts the script engine');
+    const imports = WebAssembly.Module.imports(module).map((entry) => `${entry.module}.${entry.name}`);
+    const missing = WebAssembly.Module.imports(module).find((entry) => !(entry.module in given));
+    if (missing !== undefined) throw new TypeError(`the script imports ${missing.module}.${missing.name}, and no module="${missing.module}" was given`);
+    const functions = Object.fromEntries(
+      Object.entries(given).flatMap(([moduleName, functions]) => Object.entries(functions as Record<string, (...args: number[]) => number | bigint>).map(([name, fn]) => [`${moduleName}.${name}`, fn])),
+    );
+    this.memory = new WebAssembly.Memory({ initial: 16, maximum: 16 });
+    const instance = new ScriptInstance({ engine, source, filename: 'app.js', imports, functions, scratch: this.memory, memoryBytes: 16 << 20, budget: new CallBudget(1_000, () => performance.now()) });
+    instance.initialize();
+    return { start: () => instance.call('start', []), handle: (kind, source, value) => instance.call('handle', [kind, source, value]) ?? Status.Ok };
   }
 
   /** Every host module of the ABI, acting on this board. */
