@@ -48,20 +48,29 @@ export class CliProcess {
     return this.#stderr;
   }
 
-  /** Resolves with the first JSON line (come already or to come) `match` accepts; rejects if the process exits first. */
-  line(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  /**
+   * Resolves with the first JSON line (come already or to come) `match` accepts; rejects if the
+   * process exits first, or after `timeoutMs`, with what it printed.
+   */
+  line(match: (line: Record<string, unknown>) => boolean, timeoutMs = 60_000): Promise<Record<string, unknown>> {
     return new Promise((resolve, reject) => {
+      const printed = (): string => [...this.lines.slice(-20).map((line) => JSON.stringify(line)), this.#stderr].join('\n');
+      const timer = setTimeout(() => {
+        if (this.#watchers.delete(check)) reject(new Error(`no line awaited came from osmose within ${timeoutMs} ms; its last lines and stderr:\n${printed()}`));
+      }, timeoutMs);
       const check = (): void => {
         const found = this.lines.find(match);
         if (found === undefined) return;
         this.#watchers.delete(check);
+        clearTimeout(timer);
         resolve(found);
       };
       this.#watchers.add(check);
       check();
       void this.exited.then((exit) => {
+        clearTimeout(timer);
         if (!this.#watchers.delete(check)) return;
-        reject(new Error(`osmose exited (${exit.signal ?? exit.code}) before the line awaited; it printed:\n${this.#stderr}`));
+        reject(new Error(`osmose exited (${exit.signal ?? exit.code}) before the line awaited; it printed:\n${printed()}`));
       });
     });
   }

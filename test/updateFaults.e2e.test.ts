@@ -535,7 +535,12 @@ describe('a gateway in its own process (osmose gateway)', () => {
     expect(doneBefore.size).toBeGreaterThan(0);
 
     const second = await startGatewayProcess();
-    const resumed = await second.line((line) => line['event'] === 'log' && String(line['message']).startsWith(`resumed rollout ${rollout}`));
+    const resumed = await second.line((line) => line['event'] === 'log' && String(line['message']).startsWith(`resumed rollout ${rollout}`), 30_000).catch(async (error: unknown) => {
+      // Not resumed: the rollout had ended before the kill (a board failed?), or the gateway did not start. Say which.
+      const journal = (await rolloutHistory(root, { rollout, withoutIgnored: false })).map((entry) => `  ${entry.at} ${entry.text}`);
+      const boardLines = first.lines.filter((line) => line['event'] === 'board' && !['heartbeat', 'online'].includes(String(line['kind']))).map((line) => `  ${JSON.stringify(line)}`);
+      throw new Error([String(error), 'the rollout journal:', ...journal, 'the first gateway heard:', ...boardLines].join('\n'));
+    });
     // Where it stood: past the canary's wave, not from the start.
     expect(resumed['message']).toMatch(/\(running, wave [23] of 3\)/);
     const end = await until('the rollout to pass its waves', async () => {

@@ -96,7 +96,7 @@ export function linkFragment(bytes: Uint8Array, context: FragmentContext): Linke
     throw new KernelError('kernel.malformed', `the module of ${fragment.instance} is not valid WebAssembly: ${cause instanceof Error ? cause.message : String(cause)}`, { data, cause });
   }
 
-  const budget = new CallBudget(context.budgetMs, context.clock ?? performance.now.bind(performance));
+  const budget = new CallBudget(context.budgetMs, { wall: context.clock ?? performance.now.bind(performance) });
   // A module hears only the event kinds of the version it was built for.
   const kinds = eventKindsOf(version ?? abiDefinition.version);
   const host = new FragmentHost({ ...context, raise: (kind, source, value) => (kinds.has(kind) ? context.raise(kind, source, value) : undefined) }, granted);

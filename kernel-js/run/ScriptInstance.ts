@@ -70,7 +70,7 @@ export class ScriptInstance {
     this.#runtime = options.engine.quickjs.newRuntime();
     this.#runtime.setMemoryLimit(options.memoryBytes);
     // As a WebAssembly app's fuel counts only its own instructions, the engine is interrupted
-    // for its own time past the budget; a host call checks the wall clock, as it does for one.
+    // for its own time past the budget; a host call checks the call's whole time, as it does for one.
     this.#runtime.setInterruptHandler(() => (this.#interrupted ||= this.#inCall && budget.elapsed() - this.#hostMs > budget.ms));
     const vm = this.#runtime.newContext();
     this.#vm = vm;

@@ -5,7 +5,7 @@ import { abiCodes } from '../host/abiCodes.js';
 import type { FragmentContext } from '../host/FragmentContext.js';
 import { FragmentHost } from '../host/FragmentHost.js';
 import type { LinkedFragment } from '../host/linkFragment.js';
-import { CallBudget } from './CallBudget.js';
+import { CallBudget, processCpuMs } from './CallBudget.js';
 import type { ScriptEngine } from './ScriptEngine.js';
 import { abiFunctionOf, ScriptBudgetExceeded, ScriptCompileError, ScriptInstance, ScriptOutOfMemory, ScriptTrap } from './ScriptInstance.js';
 import type { ScriptModule } from './ScriptModule.js';
@@ -26,7 +26,10 @@ export { ScriptTrap };
  *   the script: strings and bytes are staged in a scratch memory the host functions read as
  *   they read a module's, and what they write back is taken with `osmoseHost.output()`.
  * - The same watchdog: each call runs on the board's budget, checked by the engine's interrupt
- *   handler and at every host call (`watchdog.event-budget`); the runtime's heap is limited to
+ *   handler and at every host call (`watchdog.event-budget`). A script's call runs for
+ *   milliseconds where a module's runs for microseconds, so its time is the lesser of the wall's
+ *   and the process's CPU time (CallBudget): a board the machine leaves waiting mid-call is not
+ *   stopped for the wait. The runtime's heap is limited to
  *   the board's memory (`watchdog.memory`); an uncaught exception is a trap (ScriptTrap).
  */
 export function linkScriptFragment(engine: ScriptEngine, module: ScriptModule, context: FragmentContext): LinkedFragment {
@@ -64,7 +67,7 @@ export function linkScriptFragment(engine: ScriptEngine, module: ScriptModule, c
   const scratch = new WebAssembly.Memory({ initial: scratchBytes / pageBytes, maximum: scratchBytes / pageBytes });
   host.memory = scratch;
   const implementations = host.implementations();
-  const budget = new CallBudget(context.budgetMs, context.clock ?? performance.now.bind(performance));
+  const budget = new CallBudget(context.budgetMs, { wall: context.clock ?? performance.now.bind(performance), cpu: processCpuMs });
   let script: ScriptInstance;
   try {
     script = new ScriptInstance({ engine, source: module.source, filename: `${fragment.app}.js`, imports, functions: implementations, scratch, memoryBytes: context.memoryPages * pageBytes, budget });

@@ -194,7 +194,7 @@ export class FakeBoard {
       Object.entries(given).flatMap(([moduleName, functions]) => Object.entries(functions as Record<string, (...args: number[]) => number | bigint>).map(([name, fn]) => [`${moduleName}.${name}`, fn])),
     );
     this.memory = new WebAssembly.Memory({ initial: 16, maximum: 16 });
-    const instance = new ScriptInstance({ engine, source, filename: 'app.js', imports, functions, scratch: this.memory, memoryBytes: 16 << 20, budget: new CallBudget(1_000, () => performance.now()) });
+    const instance = new ScriptInstance({ engine, source, filename: 'app.js', imports, functions, scratch: this.memory, memoryBytes: 16 << 20, budget: new CallBudget(1_000, { wall: () => performance.now() }) });
     instance.initialize();
     return { start: () => instance.call('start', []), handle: (kind, source, value) => instance.call('handle', [kind, source, value]) ?? Status.Ok };
   }
