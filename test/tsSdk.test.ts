@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { typeCheckScriptApp } from '../builder/compile/typeCheckScriptApp.js';
 import { FrameDisplay, SimDisplayBus } from '../drivers/index.js';
 import type { KernelBoardConfig, KernelFragment } from '../kernel-js/boot/KernelImage.js';
 import type { FragmentContext } from '../kernel-js/host/FragmentContext.js';
@@ -103,6 +104,8 @@ async function bundle(source: string, options: { readonly minify?: boolean; read
 }
 
 async function link(source: string, board: Board, extra: Partial<KernelDevices> = {}, capabilities = fragment.capabilities): Promise<{ linked: LinkedFragment; imports: string[] }> {
+  // Every app here is one the builder accepts: it type-checks against the SDK.
+  expect(await typeCheckScriptApp(new Map([['src/index.ts', source]]), 'src/index.ts')).toEqual([]);
   const text = await bundle(source);
   const imports = scriptImports(text);
   const linked = linkScriptFragment(engine, { format: 1, abi: abiDefinition.version, imports, source: text }, context(board, extra, capabilities));

@@ -18,6 +18,7 @@ import { compileApp, type CompiledImport } from '../compile/compileApp.js';
 import { compileScriptApp, scriptEntry } from '../compile/compileScriptApp.js';
 import { readScriptEngine } from '../compile/readScriptEngine.js';
 import { toolchainIdentity, toolchainVersion, type ToolchainIdentity } from '../compile/toolchain.js';
+import { typescriptVersion } from '../compile/typeCheckScriptApp.js';
 import { ledgerLayout } from '../ledger/ledgerLayout.js';
 import { readJson } from '../ledger/ledgerHistory.js';
 import { ledgerHead } from '../ledger/ledgerHead.js';
@@ -300,7 +301,7 @@ async function compileModules(
     const source = inputKey(digests);
     // An app folder with src/index.ts and no assembly/index.ts is in plain TypeScript.
     const script = files.has(scriptEntry) && !files.has('assembly/index.ts');
-    const key = script ? inputKey({ source, bundler: esbuildVersion, sdk: scriptSdkDigest(), target: 'script' }) : inputKey({ source, toolchain: toolchainVersion, sdk: toolchain.sdk, target });
+    const key = script ? inputKey({ source, bundler: esbuildVersion, checker: typescriptVersion, sdk: scriptSdkDigest(), target: 'script' }) : inputKey({ source, toolchain: toolchainVersion, sdk: toolchain.sdk, target });
     let wasm = await cache.get(key);
     let imports: readonly CompiledImport[];
     if (wasm !== undefined) {

@@ -6,6 +6,7 @@ import { rewriteOsmoseImports } from '../../userland/sdk/typescript/rewriteOsmos
 import { scriptImports } from '../../userland/sdk/typescript/scriptImports.js';
 import type { ValidationIssue } from '../validate/ValidationIssue.js';
 import type { CompileInput, CompileResult } from './CompileResult.js';
+import { typeCheckScriptApp } from './typeCheckScriptApp.js';
 
 /** Where an app in plain TypeScript starts, in its folder (an AssemblyScript app starts at assembly/index.ts). */
 export const scriptEntry = 'src/index.ts';
@@ -18,7 +19,8 @@ const namespace = 'osmose-app';
  * package `osmose` (userland/sdk/typescript/osmoseSdkPlugin), into one script for the board's engine (ES2023, minified), from the files
  * in memory. The ABI functions the script calls are read from it, and the whole is packed as a
  * WebAssembly module that imports them (userland/abi/scriptContainer), so that the capability
- * check, the ledger and the board treat it as any module. Errors are returned as issues at
+ * check, the ledger and the board treat it as any module. The app is type-checked too
+ * (typeCheckScriptApp), since esbuild only strips the types. Errors are returned as issues at
  * `apps/NAME/src/FILE:LINE:COL`, never thrown.
  */
 export async function compileScriptApp(input: CompileInput): Promise<CompileResult> {
@@ -79,6 +81,18 @@ export async function compileScriptApp(input: CompileInput): Promise<CompileResu
         errors.length === 0
           ? [issue('compile.error', error instanceof Error ? error.message : String(error), scriptEntry)]
           : errors.map((message) => issue('compile.error', message.text, message.location?.file.replace(/^.*?:/, '') ?? scriptEntry, message.location?.line, (message.location?.column ?? 0) + 1)),
+    };
+  }
+  // esbuild strips the types without reading them; the app is held to them as tsc --strict would.
+  const typeIssues = await typeCheckScriptApp(input.files, scriptEntry);
+  if (typeIssues.length > 0) {
+    return {
+      ok: false,
+      issues: typeIssues.map((found) => ({
+        ...issue('compile.type', found.message, found.file, found.line, found.column, 'osmose type-checks an app in plain TypeScript as tsc --strict does: fix the types the message names'),
+        // An error inside the SDK (never expected) names the SDK's own file.
+        ...(found.file.startsWith('/') ? { file: found.file } : {}),
+      })),
     };
   }
   if (!bundle.includes('osmoseApp')) {
