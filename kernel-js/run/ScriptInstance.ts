@@ -277,7 +277,7 @@ function stage(vm: QuickJSContext, scratch: WebAssembly.Memory, params: readonly
 
 function bytesOf(vm: QuickJSContext, handle: QuickJSHandle | undefined): Uint8Array | undefined {
   if (handle === undefined) return undefined;
-  if (vm.typeof(handle) === 'string') return new TextEncoder().encode(vm.getString(handle));
+  if (vm.typeof(handle) === 'string') return new TextEncoder().encode(textOf(vm, handle));
   try {
     const lifetime = vm.getArrayBuffer(handle);
     const copy = lifetime.value.slice();
@@ -286,4 +286,25 @@ function bytesOf(vm: QuickJSContext, handle: QuickJSHandle | undefined): Uint8Ar
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A script's string as the host's. The engine hands strings over as C strings, which end at
+ * the first U+0000; a string with one inside (its length says so) crosses as JSON instead,
+ * which escapes it.
+ */
+function textOf(vm: QuickJSContext, handle: QuickJSHandle): string {
+  const text = vm.getString(handle);
+  const lengthHandle = vm.getProp(handle, 'length');
+  const length = vm.getNumber(lengthHandle);
+  lengthHandle.dispose();
+  if (length === text.length) return text;
+  const json = vm.getProp(vm.global, 'JSON');
+  const stringify = vm.getProp(json, 'stringify');
+  const escaped = vm.unwrapResult(vm.callFunction(stringify, json, handle));
+  const parsed = JSON.parse(vm.getString(escaped)) as string;
+  escaped.dispose();
+  stringify.dispose();
+  json.dispose();
+  return parsed;
 }

@@ -99,6 +99,15 @@ describe('linkScriptFragment', () => {
     linked.close();
   });
 
+  it('hands the host text whole: a U+0000 inside does not end it, and non-ASCII crosses as UTF-8', () => {
+    const logs: string[] = [];
+    const linked = linkScriptFragment(engine, script("globalThis.osmoseApp = { start() { osmoseHost['log.write'](1, 'a\\u0000b'); return osmoseHost['log.write'](1, 'café 🌿\\u0000'); } };"), context([], logs));
+    linked.initialize();
+    expect(linked.start()).toBe(0);
+    expect(logs).toEqual(['a\u0000b', 'café 🌿\u0000']);
+    linked.close();
+  });
+
   it('refuses, at link time, a script that calls a function its policy does not grant, or one the ABI does not have', () => {
     const ungranted = refusal(() => linkScriptFragment(engine, script('globalThis.osmoseApp = {}', ['presence.count']), context()));
     expect(ungranted.code).toBe('kernel.ungranted-import');
