@@ -1,11 +1,15 @@
 import { cp } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { bootBoard, type BootedBoard } from '../../kernel-js/boot/bootBoard.js';
+import { bootBoard, type BootedBoard, type BootOptions } from '../../kernel-js/boot/bootBoard.js';
+import { memoryDatagramNetwork } from '../../kernel-js/circuit/memoryDatagramNetwork.js';
+import { memoryStreamAddresses } from '../../kernel-js/stream/memoryStreamAddresses.js';
 
 // Run by benchBoot in a child process with --expose-gc, so nothing else lives in its heap:
 // boots one board directory, then N − 1 more in the same process (copies of the board
 // directories given, taken in turn, each in its own directory), and prints the memory in use
-// after one board and after N, each after a full collection, as JSON.
+// after one board and after N, each after a full collection, as JSON. The boards' circuits run
+// over in-process networks, as in the simulator: one network for each round of the boards given
+// (a copy of a board has its circuit addresses, which two copies could not both bind on UDP).
 const [workDir, countArg, ...sources] = process.argv.slice(2);
 const count = Number(countArg);
 const gc = globalThis.gc;
@@ -31,9 +35,19 @@ const usage = async (): Promise<{ rss: number; heap: number }> => {
   return { rss, heap: heapUsed + external };
 };
 
+const networks: Pick<BootOptions, 'datagrams' | 'streamAddresses'>[] = [];
+const networkOf = (index: number): Pick<BootOptions, 'datagrams' | 'streamAddresses'> => {
+  const round = Math.floor(index / sources.length);
+  if (networks[round] === undefined) {
+    const datagrams = memoryDatagramNetwork();
+    networks[round] = { datagrams: (address) => datagrams.port(address), streamAddresses: memoryStreamAddresses() };
+  }
+  return networks[round];
+};
+
 const booted: BootedBoard[] = [];
 const boot = async (dir: string): Promise<void> => {
-  const board = await bootBoard(dir);
+  const board = await bootBoard(dir, networkOf(dirs.indexOf(dir)));
   await board.settled;
   const health = await board.health();
   if (!health.unikernel.running) throw new Error(`${dir} did not start: ${JSON.stringify(health.unikernel.stops.at(-1))}`);
