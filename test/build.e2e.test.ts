@@ -143,6 +143,19 @@ describe('osmose build on the coworking building', () => {
     await edit('apps/lights/assembly/index.ts', (text) => text.replace('\nlet broken: i32 = "text";', ''));
   });
 
+  it('reports a type error of a TypeScript app at its file, line and column; the ledger stays', async () => {
+    const head = ledgerHead();
+    await edit('apps/wallpaper/src/index.ts', (text) => text.replace("let shown: Shown = 'nothing';", "let shown: Shown = 'nothing';\nconst broken: number = screen;"));
+    const error = await refused();
+    const issues = error.data['issues'] as { code: string; file: string; line: number; column: number; message: string }[];
+    expect(issues.map((i) => [i.code, i.file])).toEqual([['compile.type', 'apps/wallpaper/src/index.ts']]);
+    const lines = (await readFile(join(root, 'apps/wallpaper/src/index.ts'), 'utf8')).split('\n');
+    expect(lines[(issues[0]?.line ?? 0) - 1]).toContain('const broken');
+    expect(issues[0]?.message).toMatch(/^TS2322: Type 'Screen' is not assignable to type 'number'/);
+    expect(ledgerHead()).toBe(head);
+    await edit('apps/wallpaper/src/index.ts', (text) => text.replace('\nconst broken: number = screen;', ''));
+  });
+
   it('validates again when an app folder disappears, though building.yaml did not change', async () => {
     const head = ledgerHead();
     await rename(join(root, 'apps/wayfinding'), join(root, 'apps/wayfinding-moved'));
