@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeScriptContainer } from '../userland/abi/scriptContainer.js';
+import { KernelError } from '../kernel-js/KernelError.js';
 import { ScriptEngine } from '../kernel-js/run/ScriptEngine.js';
 import { uleb } from '../userland/abi/versionSection.js';
 import type { KernelBoardConfig } from '../kernel-js/boot/KernelImage.js';
@@ -146,6 +147,20 @@ describe("kernel-js's watchdog, for an app in plain TypeScript (run in the board
     const { stops, until } = watch(script("globalThis.osmoseApp = { handle() { return osmoseHost['serial.write'](1, 'x'); } };", ['serial.write']), { engine });
     await until(() => stops.length === 1);
     expect(stops[0]?.error.code).toBe('kernel.ungranted-import');
+    expect(stops[0]?.restartInMs).toBeNull();
+  }, generous);
+
+  it("refuses, without restarting, a script app when the image's engine is not the one the shim drives", async () => {
+    // Another engine's bytes (here, an empty module): the shim will not start it, and says why at link time.
+    const refusal = await ScriptEngine.load(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00])).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refusal).toBeInstanceOf(KernelError);
+    const { stops, until } = watch(script('globalThis.osmoseApp = { handle() { return 0; } };'), { engine: refusal as KernelError });
+    await until(() => stops.length === 1);
+    expect(stops[0]?.error).toMatchObject({ code: 'kernel.engine-mismatch', data: { instance: 'app@door' } });
+    expect(stops[0]?.error.message).toMatch(/^app@door is a script app, and the image's script engine/);
     expect(stops[0]?.restartInMs).toBeNull();
   }, generous);
 

@@ -148,9 +148,15 @@ export async function bootBoard(dir: string, options: BootOptions = {}): Promise
     ...(options.onRecording === undefined ? {} : { onRecording: options.onRecording }),
     ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
   });
-  // Apps in plain TypeScript run in the script engine the image carries, started once for all of them.
+  // Apps in plain TypeScript run in the script engine the image carries, started once for all of
+  // them. An engine this shim does not drive refuses their fragments at link time, as a missing
+  // one would: the board stays up, its agent reports the unikernel stopped, and an update that
+  // brought it fails its health check and goes back to the previous slot.
   const engineBytes = slot.modules.get(scriptEngineModule);
-  const engine = engineBytes === undefined ? undefined : await ScriptEngine.load(engineBytes);
+  const engine = engineBytes === undefined ? undefined : await ScriptEngine.load(engineBytes).catch((error: unknown) => {
+    if (error instanceof KernelError) return error;
+    throw error;
+  });
   const watchdog = new Watchdog({
     ...options,
     ...(engine === undefined ? {} : { engine }),

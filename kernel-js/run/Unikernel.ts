@@ -25,7 +25,7 @@ export interface UnikernelOptions {
   readonly now?: () => number;
   readonly schedule?: (delayMs: number, periodMs: number, fire: () => void) => () => void;
   /** The board's script engine, started at boot when the image carries one (apps in plain TypeScript). */
-  readonly engine?: ScriptEngine;
+  readonly engine?: ScriptEngine | KernelError;
 }
 
 interface QueuedEvent {

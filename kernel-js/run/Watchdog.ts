@@ -14,8 +14,8 @@ import type { ScriptEngine } from './ScriptEngine.js';
 export interface WatchdogOptions {
   readonly config: KernelBoardConfig;
   readonly modules: ReadonlyMap<string, Uint8Array>;
-  /** The board's script engine, when its image carries apps in plain TypeScript. */
-  readonly engine?: ScriptEngine;
+  /** The board's script engine, when its image carries apps in plain TypeScript; the refusal when it would not start. */
+  readonly engine?: ScriptEngine | KernelError;
   /** The board's limits (boards/<id>.ts). */
   readonly limits: { readonly memoryPages: number; readonly eventBudgetMs: number };
   /** This many traps within windowMs stop the unikernel. */
@@ -67,7 +67,7 @@ export interface WatchdogHealth {
 }
 
 /** Refusals at link time: the same bytes would be refused again, so they are not restarted. */
-const refusals: ReadonlySet<string> = new Set(['kernel.malformed', 'kernel.abi', 'kernel.abi-version', 'kernel.ungranted-import', 'kernel.memory-too-large', 'kernel.no-module', 'kernel.no-engine']);
+const refusals: ReadonlySet<string> = new Set(['kernel.malformed', 'kernel.abi', 'kernel.abi-version', 'kernel.ungranted-import', 'kernel.memory-too-large', 'kernel.no-module', 'kernel.no-engine', 'kernel.engine-mismatch']);
 
 /**
  * Runs a unikernel and stops it when it runs away: a call past the board's event budget, memory
