@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { readScriptEngine } from '../builder/compile/readScriptEngine.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeScriptContainer } from '../userland/abi/scriptContainer.js';
 import { KernelError } from '../kernel-js/KernelError.js';
@@ -97,7 +96,7 @@ const generous = 20_000;
 describe("kernel-js's watchdog, for an app in plain TypeScript (run in the board's script engine)", () => {
   let engine: ScriptEngine;
   beforeAll(async () => {
-    engine = await ScriptEngine.load(await readFile(createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm')));
+    engine = await ScriptEngine.load(await readScriptEngine());
   });
   const script = (source: string, imports: readonly string[] = []): Uint8Array => encodeScriptContainer({ imports, source });
 

@@ -1,8 +1,8 @@
 // Apps written against the TypeScript SDK (userland/sdk/typescript), bundled with esbuild as
 // the builder bundles them (osmoseSdkPlugin), their imports found with scriptImports, and run
 // in the board's script engine on the kernel's bridge: what the SDK promises, end to end.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { readScriptEngine } from '../builder/compile/readScriptEngine.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -77,7 +77,7 @@ const newBoard = (): Board => ({ writes: [], logs: [], timers: [], raised: [] })
 let engine: ScriptEngine;
 let folder: string;
 beforeAll(async () => {
-  engine = await ScriptEngine.load(await readFile(createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm')));
+  engine = await ScriptEngine.load(await readScriptEngine());
   folder = await mkdtemp(join(tmpdir(), 'osmose-ts-sdk-'));
 });
 afterAll(async () => {

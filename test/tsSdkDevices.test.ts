@@ -6,8 +6,8 @@
 // serial ports, channels, the microphone and the enclave do in TypeScript what the AssemblyScript
 // SDK does, and that the shipped recorder, ported to TypeScript, keeps each key epoch for exactly
 // the people who were present.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { readScriptEngine } from '../builder/compile/readScriptEngine.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -37,7 +37,7 @@ const notAParticipant = { code: 'record.not-a-participant' };
 let engine: ScriptEngine;
 let folder: string;
 beforeAll(async () => {
-  engine = await ScriptEngine.load(await readFile(createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm')));
+  engine = await ScriptEngine.load(await readScriptEngine());
   folder = await mkdtemp(join(tmpdir(), 'osmose-ts-sdk-devices-'));
 });
 afterAll(async () => {

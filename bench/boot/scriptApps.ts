@@ -1,5 +1,5 @@
+import { readScriptEngine } from '../../builder/compile/readScriptEngine.js';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileApp } from '../../builder/compile/compileApp.js';
@@ -132,7 +132,7 @@ export async function scriptAppsBench(): Promise<ScriptAppsBench> {
   const compiled = await compileApp({ app: 'lights', files: new Map([['assembly/index.ts', await readFile(join(dir, 'assembly', 'index.ts'), 'utf8')]]) });
   if (!compiled.ok) throw new Error(compiled.issues.map((issue) => issue.message).join('\n'));
   const wasm = compiled.wasm;
-  const engineWasm = await readFile(createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm'));
+  const engineWasm = await readScriptEngine();
   const loadStart = performance.now();
   const engine = await ScriptEngine.load(engineWasm);
   const engineLoadMs = performance.now() - loadStart;

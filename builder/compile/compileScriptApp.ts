@@ -1,6 +1,6 @@
 import { build, type Message, type Plugin } from 'esbuild';
 import { encodeScriptContainer } from '../../userland/abi/scriptContainer.js';
-import { abiFunction } from '../../userland/abi/abiFunction.js';
+import { abiFunctionNamed } from '../../userland/abi/abiFunction.js';
 import { osmoseSdkPlugin } from '../../userland/sdk/typescript/osmoseSdkPlugin.js';
 import { rewriteOsmoseImports } from '../../userland/sdk/typescript/rewriteOsmoseImports.js';
 import { scriptImports } from '../../userland/sdk/typescript/scriptImports.js';
@@ -99,7 +99,7 @@ export async function compileScriptApp(input: CompileInput): Promise<CompileResu
     return { ok: false, issues: [issue('compile.entry', `${input.app}'s ${scriptEntry} never registers the app`, scriptEntry, undefined, undefined, 'call app({ handle(kind, source, value) { … } }) from "osmose"')] };
   }
   const imports = scriptImports(bundle);
-  const unknown = imports.filter((name) => abiFunction(name.slice(0, name.indexOf('.')), name.slice(name.indexOf('.') + 1)) === undefined);
+  const unknown = imports.filter((name) => abiFunctionNamed(name) === undefined);
   if (unknown.length > 0) {
     return { ok: false, issues: [issue('abi.unknown-import', `${input.app} calls ${unknown.join(', ')}, which the ABI does not have`, scriptEntry, undefined, undefined, 'call the board through the SDK ("osmose"), not osmoseHost directly')] };
   }

@@ -11,7 +11,8 @@ import type { FragmentContext } from './FragmentContext.js';
 export type { FragmentContext };
 
 const { status } = abiCodes;
-const pageBytes = 65_536;
+/** A WebAssembly memory page, the unit a board's memory limit is given in. */
+export const pageBytes = 65_536;
 
 export interface LinkedFragment {
   readonly instance: string;

@@ -1,12 +1,13 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core';
 import type { AbiParam } from '../../userland/abi/AbiSpec.js';
-import { abiFunction } from '../../userland/abi/index.js';
+import { abiFunctionNamed } from '../../userland/abi/index.js';
 import { abiCodes } from '../host/abiCodes.js';
 import type { HostFn } from '../host/FragmentHost.js';
 import type { CallBudget } from './CallBudget.js';
 import type { ScriptEngine } from './ScriptEngine.js';
 
 const { status } = abiCodes;
+const utf8 = new TextEncoder();
 
 /** A call of a script's entry point ran past its budget (the engine's interrupt handler, or a host call, saw it). */
 export class ScriptBudgetExceeded extends Error {
@@ -76,7 +77,7 @@ export class ScriptInstance {
     this.#vm = vm;
     const hostObject = vm.newObject();
     for (const name of [...new Set(options.imports)].sort()) {
-      const spec = abiFunctionOf(name);
+      const spec = abiFunctionNamed(name);
       const implementation = options.functions[name];
       if (spec === undefined) continue;
       const fn = vm.newFunction(name, (...args: QuickJSHandle[]) => {
@@ -202,11 +203,6 @@ function dumpError(vm: QuickJSContext, error: QuickJSHandle): { name?: string; m
   }
 }
 
-export function abiFunctionOf(name: string): { readonly params: readonly AbiParam[]; readonly requires: readonly string[] } | undefined {
-  const dot = name.indexOf('.');
-  return dot <= 0 ? undefined : abiFunction(name.slice(0, dot), name.slice(dot + 1));
-}
-
 interface Staged {
   readonly numbers: number[];
   /** What the call wrote back for the script, given its result: bytes, person handles, or nothing. */
@@ -277,7 +273,7 @@ function stage(vm: QuickJSContext, scratch: WebAssembly.Memory, params: readonly
 
 function bytesOf(vm: QuickJSContext, handle: QuickJSHandle | undefined): Uint8Array | undefined {
   if (handle === undefined) return undefined;
-  if (vm.typeof(handle) === 'string') return new TextEncoder().encode(textOf(vm, handle));
+  if (vm.typeof(handle) === 'string') return utf8.encode(textOf(vm, handle));
   try {
     const lifetime = vm.getArrayBuffer(handle);
     const copy = lifetime.value.slice();

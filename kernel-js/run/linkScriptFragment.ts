@@ -1,17 +1,16 @@
 import { alwaysGranted } from '../../lib/capabilities.js';
-import { abiDefinition, eventKindsOf } from '../../userland/abi/index.js';
+import { abiDefinition, abiFunctionNamed, eventKindsOf } from '../../userland/abi/index.js';
 import { KernelError } from '../KernelError.js';
 import { abiCodes } from '../host/abiCodes.js';
 import type { FragmentContext } from '../host/FragmentContext.js';
 import { FragmentHost } from '../host/FragmentHost.js';
-import type { LinkedFragment } from '../host/linkFragment.js';
+import { pageBytes, type LinkedFragment } from '../host/linkFragment.js';
 import { CallBudget, processCpuMs } from './CallBudget.js';
 import type { ScriptEngine } from './ScriptEngine.js';
-import { abiFunctionOf, ScriptBudgetExceeded, ScriptCompileError, ScriptInstance, ScriptOutOfMemory, ScriptTrap } from './ScriptInstance.js';
+import { ScriptBudgetExceeded, ScriptCompileError, ScriptInstance, ScriptOutOfMemory, ScriptTrap } from './ScriptInstance.js';
 import type { ScriptModule } from './ScriptModule.js';
 
 const { status } = abiCodes;
-const pageBytes = 65_536;
 /** Where a host call's arguments and results are staged for the host functions, which read and write a module's memory. */
 const scratchBytes = 1 << 20;
 
@@ -45,13 +44,13 @@ export function linkScriptFragment(engine: ScriptEngine, module: ScriptModule, c
       data: { ...data, version: module.abi },
     });
   }
-  const unknown = imports.filter((name) => abiFunctionOf(name) === undefined);
+  const unknown = imports.filter((name) => abiFunctionNamed(name) === undefined);
   if (unknown.length > 0) {
     throw new KernelError('kernel.abi', `the script of ${fragment.instance} calls ${unknown.join(', ')}, which the ABI does not have`, { data: { ...data, unknown } });
   }
   const granted = new Set<string>([...alwaysGranted, ...fragment.capabilities]);
   const ungranted = imports.flatMap((name) => {
-    const missing = (abiFunctionOf(name)?.requires ?? []).filter((cap) => !granted.has(cap));
+    const missing = (abiFunctionNamed(name)?.requires ?? []).filter((cap) => !granted.has(cap));
     return missing.length === 0 ? [] : [{ import: name, missing }];
   });
   if (ungranted.length > 0) {

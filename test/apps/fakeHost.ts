@@ -1,6 +1,6 @@
+import { readScriptEngine } from '../../builder/compile/readScriptEngine.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { createRequire } from 'node:module';
 import { compileApp } from '../../builder/compile/compileApp.js';
 import { compileScriptApp, scriptEntry } from '../../builder/compile/compileScriptApp.js';
 import { CallBudget } from '../../kernel-js/run/CallBudget.js';
@@ -54,7 +54,7 @@ export async function compileShippedApp(name: string): Promise<CompiledApp> {
   const script = files.has(scriptEntry) && !files.has('assembly/index.ts');
   const result = await (script ? compileScriptApp : compileApp)({ app: name, files });
   if (!result.ok) throw new Error(formatIssues(result.issues));
-  if (script) engine ??= await ScriptEngine.load(readFileSync(createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm')));
+  if (script) engine ??= await ScriptEngine.load(await readScriptEngine());
   const functions = result.imports.map((i) => `${i.module}.${i.name}`);
   return {
     module: new WebAssembly.Module(result.wasm),

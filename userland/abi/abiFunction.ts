@@ -9,6 +9,12 @@ export function abiFunction(module: string, name: string, abi: AbiDefinition = a
   return Object.hasOwn(functions, name) ? functions[name] : undefined;
 }
 
+/** The ABI's host function named `module.name` as one string (how a script names what it calls), or undefined. */
+export function abiFunctionNamed(qualified: string, abi: AbiDefinition = abiDefinition): AbiFunction | undefined {
+  const dot = qualified.indexOf('.');
+  return dot <= 0 ? undefined : abiFunction(qualified.slice(0, dot), qualified.slice(dot + 1), abi);
+}
+
 /** The wasm signature of an ABI function or export, as a wasm binary states it. */
 export function abiSignature(params: readonly AbiParam[], results: readonly WasmValueType[]): WasmFunctionType {
   return { params: params.map(([, type]) => type), results };

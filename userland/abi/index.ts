@@ -1,7 +1,7 @@
 export { abiDefinition, abiVersion } from './abiDefinition.js';
 export type { AbiCode, AbiDefinition, AbiEvent, AbiExport, AbiFunction, AbiModule, AbiParam, WasmValueType } from './AbiSpec.js';
 export type { HostImports, JsValue } from './HostImports.js';
-export { abiFunction, abiSignature, formatSignature, sameSignature } from './abiFunction.js';
+export { abiFunction, abiFunctionNamed, abiSignature, formatSignature, sameSignature } from './abiFunction.js';
 export { checkAbiConformance } from './checkAbiConformance.js';
 export { eventKindsOf } from './eventKindsOf.js';
 export type { AbiProblem, AbiProblemCode } from './checkAbiConformance.js';
